@@ -1,0 +1,40 @@
+"""The ORM: tables, relationships and constraints, nothing else."""
+
+from .audit import AuditEntry
+from .base import Base
+from .dossiers import (
+    Applicant,
+    DeclaredFigure,
+    Dossier,
+    DossierVersion,
+    EvidenceBlob,
+    EvidenceFile,
+)
+from .outcome import Certificate, Decision, HolidayDay, Objection, Publicity
+from .review import ConditionCheck, EvidenceLink
+from .rounds import Round, RulebookRecord
+from .scoring import Conflict, Criterion, Expert, Score
+
+__all__ = [
+    "Applicant",
+    "AuditEntry",
+    "Base",
+    "Certificate",
+    "ConditionCheck",
+    "Conflict",
+    "Criterion",
+    "Decision",
+    "DeclaredFigure",
+    "Dossier",
+    "DossierVersion",
+    "EvidenceBlob",
+    "EvidenceFile",
+    "EvidenceLink",
+    "Expert",
+    "HolidayDay",
+    "Objection",
+    "Publicity",
+    "Round",
+    "RulebookRecord",
+    "Score",
+]

@@ -1,0 +1,181 @@
+"""Opening the local store: engine, pragmas, migrations (with a backup first), sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import StoreError
+
+STORE_FILE = "store.sqlite3"
+BUSY_TIMEOUT_MS = 15_000
+
+
+@dataclass
+class Store:
+    """An open store: the database and the data folder holding evidence and backups."""
+
+    engine: Engine
+    data_dir: Path
+    _sessions: sessionmaker[Session]
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it changes is committed."""
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed whole on success, rolled back whole on any error."""
+        with self._sessions() as session:
+            session.connection(execution_options={"sqlite_immediate": True})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, emit BEGIN, so writes can take the lock up front.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # BEGIN IMMEDIATE for writes: a second writer waits for the lock instead of failing
+        # half-way through its transaction with "database is locked".
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """Copy a live SQLite store with the online backup API (consistent even while in use)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".part")
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    partial.replace(target)
+    return target
+
+
+def _migrate(engine: Engine, data_dir: Path, db_path: Path | None) -> None:
+    current = _current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    has_tables = bool(inspect(engine).get_table_names())
+    if current is None and has_tables:
+        raise StoreError(
+            f"数据目录中的数据库不是本系统的数据库，未作任何改动：{db_path or engine.url}"
+        )
+    if current is not None and db_path is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_sqlite(db_path, data_dir / "backups" / f"升级前备份-{current}-{stamp}.sqlite3")
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_store(data_dir: Path, database_url: str | None = None) -> Store:
+    """Open (creating or upgrading as needed) the store in ``data_dir`` or at ``database_url``."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"无法创建数据目录 {data_dir}：{exc.strerror}") from exc
+    db_path: Path | None = None
+    if database_url:
+        engine = create_engine(database_url, pool_pre_ping=True)
+    else:
+        db_path = data_dir / STORE_FILE
+        engine = _sqlite_engine(db_path)
+    try:
+        _migrate(engine, data_dir, db_path)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StoreError(f"无法打开数据库 {db_path or database_url}：{exc.orig}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    store = Store(engine=engine, data_dir=data_dir, _sessions=sessionmaker(engine))
+    _recover_evidence(store)
+    return store
+
+
+def _recover_evidence(store: Store) -> None:
+    """Finish or discard what an import killed mid-way left in the evidence staging folder."""
+    from .evidence import EvidenceStore
+    from .models import EvidenceBlob
+
+    def recorded(sha256: str) -> bool:
+        with store.read() as session:
+            return session.get(EvidenceBlob, sha256) is not None
+
+    EvidenceStore(store.evidence_dir).recover(recorded)

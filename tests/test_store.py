@@ -1,0 +1,58 @@
+"""The local store: pragmas, migrations with a backup first, data-folder resolution."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from sme_review_desktop.errors import StoreError
+from sme_review_desktop.paths import DATA_DIR_ENV, data_dir
+from sme_review_desktop.store import Store, head_revision, open_store
+
+
+def test_sqlite_store_runs_in_wal_with_foreign_keys(store: Store) -> None:
+    with store.read() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert session.execute(text("PRAGMA busy_timeout")).scalar() >= 10_000
+
+
+def test_new_store_is_at_the_newest_migration(store: Store) -> None:
+    with store.read() as session:
+        rev = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert rev == head_revision()
+
+
+def test_store_at_another_revision_is_backed_up_before_migrating(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    open_store(folder).close()
+    db = folder / "store.sqlite3"
+    assert not (folder / "backups").exists()  # a store at head is opened without a copy
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'older'")
+    with pytest.raises(Exception):  # noqa: B017 - Alembic cannot find 'older'
+        open_store(folder)
+    backups = list((folder / "backups").glob("升级前备份-older-*.sqlite3"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("older",)
+
+
+def test_foreign_database_is_refused_untouched(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with sqlite3.connect(folder / "store.sqlite3") as conn:
+        conn.execute("CREATE TABLE something_else (x)")
+    with pytest.raises(StoreError, match="不是本系统的数据库"):
+        open_store(folder)
+
+
+def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "env"))
+    assert data_dir() == (tmp_path / "env").resolve()
+    assert data_dir(tmp_path / "flag") == (tmp_path / "flag").resolve()
+    monkeypatch.delenv(DATA_DIR_ENV)
+    assert "sme-review-desktop" in str(data_dir())
