@@ -1,0 +1,1 @@
+"""Everything the app writes for people: forms, reports, lists, certificates."""

@@ -1,0 +1,91 @@
+"""Certification rounds (年度认定批次): creating, finding and listing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .errors import NotFound, UserError
+from .models import Dossier, Round, RulebookRecord
+from .rules.rulebook import Rulebook, get_rulebook
+from .store import Store
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    name: str
+    rulebook_id: str
+    rulebook_title: str
+    reference_date: date
+    dossier_count: int
+    locked: bool
+    settings: dict[str, Any]
+
+
+def ensure_rulebook(session: Session, book: Rulebook) -> RulebookRecord:
+    record = session.get(RulebookRecord, book.id)
+    if record is None:
+        record = RulebookRecord(id=book.id, title=book.title, sha256=book.sha256)
+        session.add(record)
+    elif record.sha256 != book.sha256:
+        record.sha256, record.title = book.sha256, book.title
+    return record
+
+
+def create_round(
+    store: Store, rulebook_id: str, name: str, reference_date: date, actor: str
+) -> int:
+    """Create a round under a measure; the reference date is the round's application deadline."""
+    book = get_rulebook(rulebook_id)
+    name = name.strip()
+    if not name:
+        raise UserError("批次名称不能为空：请填写，例如“2026年度示范平台认定”。")
+    with store.write() as session:
+        ensure_rulebook(session, book)
+        rnd = Round(rulebook_id=book.id, name=name, reference_date=reference_date, settings={})
+        session.add(rnd)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "round.create",
+            round_id=rnd.id,
+            after={"name": name, "rulebook": book.id, "reference_date": reference_date.isoformat()},
+        )
+        return rnd.id
+
+
+def get_round(session: Session, round_id: int) -> Round:
+    rnd = session.get(Round, round_id)
+    if rnd is None:
+        raise NotFound(f"没有编号为 {round_id} 的认定批次：请用 round list 查看已有批次。")
+    return rnd
+
+
+def list_rounds(store: Store) -> list[RoundInfo]:
+    with store.read() as session:
+        counts: dict[int, int] = {
+            rid: n
+            for rid, n in session.execute(
+                select(Dossier.round_id, func.count(Dossier.id)).group_by(Dossier.round_id)
+            )
+        }
+        return [
+            RoundInfo(
+                id=r.id,
+                name=r.name,
+                rulebook_id=r.rulebook_id,
+                rulebook_title=r.rulebook.title,
+                reference_date=r.reference_date,
+                dossier_count=counts.get(r.id, 0),
+                locked=r.locked_at is not None,
+                settings=dict(r.settings),
+            )
+            for r in session.scalars(select(Round).order_by(Round.id))
+        ]
