@@ -124,6 +124,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from .exports.form_template import write_form
+    from .rules.rulebook import get_rulebook
+
+    target = Path(args.output)
+    write_form(target, get_rulebook(args.rulebook))
+    _emit(args, {"path": str(target)}, f"已导出申报模板：{target}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import load_demo
 
@@ -187,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--round", required=True, type=int, help="批次编号 round id")
     p.add_argument("--json", action="store_true", help="输出JSON output JSON")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("template", help="导出申报模板 write the blank data form of a measure")
+    p.add_argument("--rulebook", required=True, help="办法编号 rulebook id")
+    p.add_argument("-o", "--output", required=True, help="输出文件 output .xlsx")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("demo", help="载入演示数据 load the demo data set into the store")
     p.add_argument("--json", action="store_true", help="输出JSON output JSON")

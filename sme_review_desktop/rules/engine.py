@@ -240,7 +240,13 @@ def _relaxable(ctx: _Context, part: Part) -> tuple[Verdict, str]:
     """compare/ratio with a relaxation: evaluate under each 单位性质 reading (measures.md 12)."""
     run = _compare if part.check == "compare" else _ratio
     readings = ctx.legal_form_readings()
-    results = [(r, *run(ctx, part, _threshold_for(part, r))) for r in readings]
+    results = []
+    for reading in readings:
+        threshold = _threshold_for(part, reading)
+        verdict, reason = run(ctx, part, threshold)
+        if threshold != part.value:
+            reason += f"（{reading}适用放宽标准）"
+        results.append((reading, verdict, reason))
     if len({v for _, v, _ in results}) == 1:
         return results[0][1], results[0][2]
     declared, implied = readings

@@ -1,0 +1,121 @@
+"""The rows of the dossier list: one summary per dossier, newest version, computed in bulk."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .evaluation import evaluate_version
+from .models import ConditionCheck, Decision, Dossier, DossierVersion
+from .rounds import get_round
+from .rules.rulebook import get_rulebook
+from .store import Store
+
+DECISION_LABELS = {"approved": "拟认定", "rejected": "不予认定", "pool": "纳入培育库"}
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    dossier_id: int
+    uscc: str
+    platform_name: str
+    operator_name: str
+    county: str
+    platform_type: str
+    version: int
+    missing_materials: tuple[int, ...]
+    suggestion: str  # met / review / unmet
+    decided_items: int
+    total_items: int
+    complete: bool
+    score: float | None
+    decision: str | None
+
+    @property
+    def formal_label(self) -> str:
+        n = len(self.missing_materials)
+        return f"缺{n}项材料" if n else "材料齐全"
+
+
+def dossier_summaries(
+    store: Store, round_id: int, progress: Callable[[int, int], None] | None = None
+) -> list[DossierSummary]:
+    with store.read() as session:
+        rnd = get_round(session, round_id)
+        book = get_rulebook(rnd.rulebook_id)
+        decided: dict[int, dict[tuple[int, int], dict[str, str | None]]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
+        for c in session.execute(
+            select(
+                ConditionCheck.dossier_id,
+                ConditionCheck.article,
+                ConditionCheck.item,
+                ConditionCheck.part,
+                ConditionCheck.decision,
+            )
+            .join(Dossier)
+            .where(Dossier.round_id == round_id)
+        ):
+            decided[c.dossier_id][(c.article, c.item)][c.part] = c.decision
+        decisions: dict[int, str] = {
+            dossier_id: decision
+            for dossier_id, decision in session.execute(
+                select(Decision.dossier_id, Decision.decision)
+                .join(Dossier)
+                .where(Dossier.round_id == round_id)
+            )
+        }
+        dossiers = list(
+            session.scalars(
+                select(Dossier)
+                .where(Dossier.round_id == round_id)
+                .options(
+                    selectinload(Dossier.applicant),
+                    selectinload(Dossier.versions).selectinload(DossierVersion.figures),
+                    selectinload(Dossier.versions).selectinload(DossierVersion.evidence),
+                )
+                .order_by(Dossier.id)
+            )
+        )
+        from .scoring import aggregates_for_round
+
+        scores = aggregates_for_round(session, round_id)
+        rows: list[DossierSummary] = []
+        for n, d in enumerate(dossiers):
+            if not d.versions:
+                continue
+            v = d.versions[-1]
+            ev = evaluate_version(book, rnd, v)
+            items = [i for i in ev.items if i.applicable]
+            ticks = decided.get(d.id, {})
+            done = sum(
+                1
+                for i in items
+                if i.parts and all(ticks.get((i.article, i.item), {}).get(p.id) for p in i.parts)
+            )
+            rows.append(
+                DossierSummary(
+                    dossier_id=d.id,
+                    uscc=d.applicant.uscc,
+                    platform_name=v.platform_name,
+                    operator_name=v.operator_name,
+                    county=v.county,
+                    platform_type=v.platform_type,
+                    version=v.number,
+                    missing_materials=ev.missing_materials,
+                    suggestion=ev.overall.value,
+                    decided_items=done,
+                    total_items=len(items),
+                    complete=d.review_complete_at is not None,
+                    score=scores.get(d.id),
+                    decision=decisions.get(d.id),
+                )
+            )
+            if progress and n % 200 == 0:
+                progress(n, len(dossiers))
+        return rows
