@@ -52,4 +52,6 @@ def run(data_dir: Path, database_url: str | None = None, *, demo: bool = False) 
         return 2
     window = MainWindow(store)
     window.show()
+    if not window.settings.reviewer_name:
+        window.ask_reviewer_name()
     return app.exec()

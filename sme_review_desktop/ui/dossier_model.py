@@ -1,27 +1,23 @@
-"""The dossier list as a Qt table model: one row per dossier, no widget per row."""
+"""The dossier list as a Qt model/view pair: a table model and a proxy that filters and sorts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from ..dossier_list import DECISION_LABELS, DossierSummary
+from ..rules.engine import Verdict
+from ..search_text import search_key
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class DossierRow:
-    dossier_id: int
-    platform_name: str
-    operator_name: str
-    county: str
-    platform_type: str
-    version: int
-    formal: str
-    suggestion: str
-    uscc: str
-
 
 COLUMNS = (
     "平台名称",
@@ -31,22 +27,39 @@ COLUMNS = (
     "版本",
     "形式审查",
     "系统建议",
-    "统一社会信用代码",
+    "审核进度",
+    "评分",
+    "决定",
 )
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
+SUGGESTION_COLOURS = {
+    "unmet": QColor("#b3261e"),
+    "review": QColor("#8a5a00"),
+    "met": QColor("#1b6e3a"),
+}
 
 
 class DossierTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[DossierRow] = []
+        self._rows: list[DossierSummary] = []
+        self._keys: list[str] = []
 
-    def set_rows(self, rows: list[DossierRow]) -> None:
+    def set_rows(self, rows: list[DossierSummary]) -> None:
         self.beginResetModel()
         self._rows = rows
+        self._keys = [search_key(r.platform_name, r.operator_name, r.county, r.uscc) for r in rows]
         self.endResetModel()
 
-    def row(self, index: int) -> DossierRow:
-        return self._rows[index]
+    def summary(self, row: int) -> DossierSummary:
+        return self._rows[row]
+
+    def search_key(self, row: int) -> str:
+        return self._keys[row]
+
+    def counties(self) -> list[str]:
+        return sorted({r.county for r in self._rows if r.county})
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -62,16 +75,86 @@ class DossierTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
         r = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == SORT_ROLE:
+            return self._sort_value(r, col)
+        if role == SUMMARY_ROLE:
+            return r
+        if role == Qt.ItemDataRole.ForegroundRole and col == 6:
+            return QBrush(SUGGESTION_COLOURS[r.suggestion])
+        if role == Qt.ItemDataRole.ForegroundRole and col == 5 and r.missing_materials:
+            return QBrush(SUGGESTION_COLOURS["unmet"])
+        if role == Qt.ItemDataRole.ToolTipRole and col == 5 and r.missing_materials:
+            return "缺少材料：" + "、".join(f"第{n}项" for n in r.missing_materials)
+        return None
+
+    @staticmethod
+    def _display(r: DossierSummary, col: int) -> str:
+        if col == 7:
+            done = f"{r.decided_items}/{r.total_items}"
+            return f"{done} 已完成" if r.complete else done
         return (
             r.platform_name,
             r.operator_name,
             r.county,
             r.platform_type,
             f"第{r.version}版",
-            r.formal,
-            r.suggestion,
-            r.uscc,
-        )[index.column()]
+            r.formal_label,
+            Verdict(r.suggestion).label,
+            "",
+            "" if r.score is None else f"{r.score:.2f}",
+            DECISION_LABELS.get(r.decision or "", ""),
+        )[col]
+
+    @staticmethod
+    def _sort_value(r: DossierSummary, col: int) -> Any:
+        if col == 4:
+            return r.version
+        if col == 5:
+            return len(r.missing_materials)
+        if col == 6:
+            return ("unmet", "review", "met").index(r.suggestion)
+        if col == 7:
+            return r.decided_items / r.total_items if r.total_items else 0
+        if col == 8:
+            return -1.0 if r.score is None else r.score
+        return DossierTableModel._display(r, col)
+
+
+class DossierFilterProxy(QSortFilterProxyModel):
+    """Filters by suggestion, county and a search text (names, code, pinyin initials)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSortRole(SORT_ROLE)
+        self._text = ""
+        self._suggestion = ""
+        self._county = ""
+
+    def set_filters(self, text: str, suggestion: str, county: str) -> None:
+        """Apply all three filters in one pass over the rows."""
+        new = (text.strip().lower(), suggestion, county)
+        if new == (self._text, self._suggestion, self._county):
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateRowsFilter is deprecated
+            self.beginFilterChange()
+            self._text, self._suggestion, self._county = new
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._text, self._suggestion, self._county = new
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, DossierTableModel)
+        r = model.summary(source_row)
+        if self._suggestion and r.suggestion != self._suggestion:
+            return False
+        if self._county and r.county != self._county:
+            return False
+        return not self._text or self._text in model.search_key(source_row)

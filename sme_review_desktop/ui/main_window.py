@@ -1,51 +1,124 @@
-"""The main window: rounds and their dossiers."""
+"""The main window: rounds and their dossiers; it composes panels and dialogs, nothing more."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ..evaluation import evaluate_round
-from ..rounds import list_rounds
+from .. import __version__
+from ..dossier_list import DossierSummary, dossier_summaries
+from ..rounds import create_round, list_rounds
+from ..settings import Settings
 from ..store import Store
 from .app import APP_TITLE
-from .dossier_model import DossierRow, DossierTableModel
+from .dossier_model import SUMMARY_ROLE, DossierFilterProxy, DossierTableModel
+from .messages import show_exception
+from .tasks import run_task
+
+
+class DossierTable(QTableView):
+    """The dossier list; folders, zips and workbooks dropped on it are imported."""
+
+    def __init__(self, on_drop: Callable[[list[Path]], None]) -> None:
+        super().__init__()
+        self._on_drop = on_drop
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self._on_drop(paths)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
         super().__init__()
         self.store = store
+        self.settings = settings or Settings.load(store.data_dir)
+        self.dossier_windows: dict[int, QWidget] = {}
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 720)
+        self._build_widgets()
+        self._build_menus()
+        self.reload_rounds()
+
+    # construction -------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
         self.rounds = QComboBox()
+        self.rounds.setMinimumContentsLength(24)
+        self.new_round_button = QPushButton("新建批次…")
+        self.suggestion_filter = QComboBox()
+        for label, value in (
+            ("全部建议", ""),
+            ("不符合", "unmet"),
+            ("待核", "review"),
+            ("符合", "met"),
+        ):
+            self.suggestion_filter.addItem(label, value)
+        self.county_filter = QComboBox()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索平台名称、运营单位、信用代码…")
+        self.search.setPlaceholderText("搜索：平台、单位、信用代码或拼音首字母（如 lq）")
+        self.search.setClearButtonEnabled(True)
         self.model = DossierTableModel()
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = DossierFilterProxy()
         self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = QTableView()
+        self.table = DossierTable(self.import_paths)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((220, 210, 90, 60, 55, 90, 70, 90, 60, 80)):
+            self.table.setColumnWidth(col, width)
+        self.loading = QProgressBar()
+        self.loading.setRange(0, 0)
+        self.loading.setMaximumWidth(160)
+        self.loading.hide()
+        self.count_label = QLabel()
+
         bar = QHBoxLayout()
         bar.addWidget(QLabel("认定批次："))
-        bar.addWidget(self.rounds, 1)
+        bar.addWidget(self.rounds, 2)
+        bar.addWidget(self.new_round_button)
+        bar.addSpacing(12)
+        bar.addWidget(self.suggestion_filter)
+        bar.addWidget(self.county_filter)
         bar.addWidget(self.search, 2)
         layout = QVBoxLayout()
         layout.addLayout(bar)
@@ -53,32 +126,235 @@ class MainWindow(QMainWindow):
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.rounds.currentIndexChanged.connect(self._load_round)
-        for info in list_rounds(store):
-            self.rounds.addItem(f"{info.name}（{info.dossier_count}份）", info.id)
-        self.statusBar().showMessage(f"数据目录：{store.data_dir}")
+        self.reviewer_label = QLabel()
+        self.statusBar().addWidget(self.reviewer_label)
+        self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addPermanentWidget(self.loading)
+        self.statusBar().addPermanentWidget(QLabel(f"数据目录：{self.store.data_dir}"))
+        self._show_reviewer()
 
-    def _load_round(self) -> None:
-        round_id = self.rounds.currentData()
+        self.search.textChanged.connect(self._filter_changed)
+        self.suggestion_filter.currentIndexChanged.connect(self._filter_changed)
+        self.county_filter.currentIndexChanged.connect(self._filter_changed)
+        self.rounds.currentIndexChanged.connect(self.reload_dossiers)
+        self.new_round_button.clicked.connect(self.new_round)
+        self.table.activated.connect(self._open_index)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self._action(file_menu, "新建认定批次…", self.new_round, QKeySequence.StandardKey.New)
+        self._action(file_menu, "导入申报材料…", self.choose_import, QKeySequence("Ctrl+I"))
+        self._action(
+            file_menu, "导入文件夹…", self.choose_import_folder, QKeySequence("Ctrl+Shift+I")
+        )
+        self._action(file_menu, "导出申报模板…", self.export_template, None)
+        file_menu.addSeparator()
+        self._action(file_menu, "更改评审人姓名…", self.ask_reviewer_name, None)
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(
+            help_menu, "快捷键", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
+        )
+        self._action(help_menu, "关于", self.show_about, None)
+
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # reviewer ------------------------------------------------------------------------------
+    @property
+    def actor(self) -> str:
+        return self.settings.reviewer_name or "评审人"
+
+    def _show_reviewer(self) -> None:
+        name = self.settings.reviewer_name or "（未设置）"
+        self.reviewer_label.setText(f"评审人：{name}")
+
+    def ask_reviewer_name(self) -> bool:
+        name, ok = QInputDialog.getText(
+            self,
+            "评审人姓名",
+            "请输入您的姓名（记入每一条审核记录）：",
+            text=self.settings.reviewer_name,
+        )
+        if ok and name.strip():
+            self.settings.reviewer_name = name.strip()
+            self.settings.save(self.store.data_dir)
+            self._show_reviewer()
+            return True
+        return False
+
+    def ensure_reviewer(self) -> bool:
+        return bool(self.settings.reviewer_name) or self.ask_reviewer_name()
+
+    # rounds and dossiers -------------------------------------------------------------------
+    def current_round(self) -> int | None:
+        data = self.rounds.currentData()
+        return int(data) if data is not None else None
+
+    def reload_rounds(self, select: int | None = None) -> None:
+        keep = select or self.current_round()
+        self.rounds.blockSignals(True)
+        self.rounds.clear()
+        for info in list_rounds(self.store):
+            self.rounds.addItem(
+                f"{info.name}（{info.rulebook_title[:2]}，{info.dossier_count}份）", info.id
+            )
+        if keep is not None and (i := self.rounds.findData(keep)) >= 0:
+            self.rounds.setCurrentIndex(i)
+        self.rounds.blockSignals(False)
+        self.reload_dossiers()
+
+    def reload_dossiers(self) -> None:
+        round_id = self.current_round()
         if round_id is None:
             self.model.set_rows([])
+            self._update_count()
             return
-        rows = []
-        for ev in evaluate_round(self.store, int(round_id)):
-            missing = ev.evaluation.missing_materials
-            rows.append(
-                DossierRow(
-                    dossier_id=ev.dossier_id,
-                    platform_name=ev.platform_name,
-                    operator_name="",
-                    county="",
-                    platform_type="",
-                    version=ev.version,
-                    formal=f"缺{len(missing)}项材料" if missing else "材料齐全",
-                    suggestion=ev.evaluation.overall.label,
-                    uscc=ev.uscc,
-                )
-            )
+        self.loading.show()
+        run_task(
+            lambda: dossier_summaries(self.store, round_id),
+            lambda rows: self._show_rows(round_id, rows),
+            self._load_failed,
+        )
+
+    def _show_rows(self, round_id: int, rows: list[DossierSummary]) -> None:
+        self.loading.hide()
+        if round_id != self.current_round():
+            return  # the user moved on while this was loading
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        county = self.county_filter.currentData()
+        self.county_filter.blockSignals(True)
+        self.county_filter.clear()
+        self.county_filter.addItem("全部县区", "")
+        for c in self.model.counties():
+            self.county_filter.addItem(c, c)
+        self.county_filter.setCurrentIndex(max(0, self.county_filter.findData(county)))
+        self.county_filter.blockSignals(False)
+        self._filter_changed()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.loading.hide()
+        show_exception(self, exc)
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_filters(
+            self.search.text(),
+            self.suggestion_filter.currentData() or "",
+            self.county_filter.currentData() or "",
+        )
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"显示 {self.proxy.rowCount()} / 共 {self.model.rowCount()} 份")
+
+    def new_round(self) -> None:
+        from .round_dialog import NewRoundDialog
+
+        dialog = NewRoundDialog(self)
+        if not dialog.exec():
+            return
+        rulebook_id, name, ref = dialog.values()
+        try:
+            rid = create_round(self.store, rulebook_id, name, ref, self.actor)
+        except Exception as exc:
+            show_exception(self, exc)
+            return
+        self.reload_rounds(select=rid)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        summary = self.proxy.data(index, SUMMARY_ROLE)
+        if isinstance(summary, DossierSummary):
+            self.open_dossier(summary.dossier_id)
+
+    def open_dossier(self, dossier_id: int) -> QWidget | None:
+        if not self.ensure_reviewer():
+            return None
+        from .workspace.dossier_window import DossierWindow
+
+        window = self.dossier_windows.get(dossier_id)
+        if window is None:
+            window = DossierWindow(self.store, dossier_id, self.actor)
+            window.changed.connect(self.reload_dossiers)
+            window.destroyed.connect(lambda: self.dossier_windows.pop(dossier_id, None))
+            self.dossier_windows[dossier_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    # import and export ---------------------------------------------------------------------
+    def choose_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "选择申报材料（zip压缩包或申报数据表）",
+            "",
+            "申报材料 (*.zip *.xlsx *.xls);;所有文件 (*)",
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def choose_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择申报材料文件夹（单份或县区批量）")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        round_id = self.current_round()
+        if round_id is None:
+            QMessageBox.information(self, "导入申报材料", "请先新建或选择一个认定批次。")
+            return
+        if not self.ensure_reviewer():
+            return
+        from .import_dialog import ImportDialog
+
+        self.import_dialog = ImportDialog(self.store, round_id, paths, self.actor, self)
+        self.import_dialog.finished.connect(lambda _: self.reload_rounds())
+        self.import_dialog.show()
+
+    def export_template(self) -> None:
+        from ..exports.form_template import write_form
+        from ..rules.rulebook import all_rulebooks
+
+        books = list(all_rulebooks().values())
+        titles = [b.title for b in books]
+        title, ok = QInputDialog.getItem(self, "导出申报模板", "依据办法：", titles, 0, False)
+        if not ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "保存申报模板", "申报数据表.xlsx", "Excel 工作簿 (*.xlsx)"
+        )
+        if path:
+            try:
+                write_form(Path(path), books[titles.index(title)])
+            except Exception as exc:
+                show_exception(self, exc)
+            else:
+                self.statusBar().showMessage(f"已导出申报模板：{path}", 5000)
+
+    # help ----------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        from .workspace.shortcuts import shortcuts_html
+
+        QMessageBox.information(self, "快捷键", shortcuts_html())
+
+    def show_about(self) -> None:
+        from ..rules.rulebook import all_rulebooks
+
+        books = "<br>".join(f"· {b.title}" for b in all_rulebooks().values())
+        QMessageBox.about(
+            self,
+            "关于",
+            f"<b>{APP_TITLE}</b> {__version__}<br><br>数据目录：{self.store.data_dir}<br><br>已载入办法：<br>{books}",
+        )

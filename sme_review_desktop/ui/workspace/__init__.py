@@ -1,0 +1,1 @@
+"""The dossier view: the article-by-article walk-through with evidence and notes."""

@@ -1,0 +1,25 @@
+"""The 办法原文 pane: the whole measure, with the current article highlighted."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ...measure_html import measure_html
+from ...rules.rulebook import Rulebook
+
+
+class MeasurePane(QTextBrowser):
+    def __init__(self, book: Rulebook, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.current: int | None = None
+        self.setOpenLinks(False)
+        self.show_article(None)
+
+    def show_article(self, article: int | None) -> None:
+        if article == self.current and self.toPlainText():
+            return
+        self.current = article
+        self.setHtml(measure_html(self.book, highlight=article))
+        if article is not None:
+            self.scrollToAnchor(f"a{article}")
