@@ -98,9 +98,12 @@ def cmd_round_list(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .importing.service import import_paths
+    from .settings import Settings
 
     store = _store(args)
-    results = list(import_paths(store, args.round, [Path(p) for p in args.paths], _actor(args)))
+    limits = Settings.load(store.data_dir).import_limits()
+    paths = [Path(p) for p in args.paths]
+    results = list(import_paths(store, args.round, paths, _actor(args), limits=limits))
     payload = {"results": [r.as_json() for r in results]}
     labels = {"imported": "已导入", "new_version": "新版本", "rejected": "退回"}
     lines = []

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..exports.import_report import STATUS_LABELS, write_import_report
+from ..importing.limits import ImportLimits
 from ..importing.package import discover
 from ..importing.service import ImportResult, import_package
 from ..store import Store
@@ -37,9 +38,17 @@ class ImportWorker(QObject):
     result = Signal(object)  # ImportResult
     finished = Signal()
 
-    def __init__(self, store: Store, round_id: int, paths: list[Path], actor: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        round_id: int,
+        paths: list[Path],
+        actor: str,
+        limits: ImportLimits | None = None,
+    ) -> None:
         super().__init__()
         self.store, self.round_id, self.paths, self.actor = store, round_id, paths, actor
+        self.limits = limits
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -50,7 +59,7 @@ class ImportWorker(QObject):
 
     def run(self) -> None:
         try:
-            packages = list(discover(self.paths))
+            packages = list(discover(self.paths, self.limits))
             self.discovered.emit(len(packages))
             for index, package in enumerate(packages):
                 if self._cancel.is_set():
@@ -81,6 +90,7 @@ class ImportDialog(QDialog):
         paths: list[Path],
         actor: str,
         parent: QWidget | None = None,
+        limits: ImportLimits | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("导入申报材料")
@@ -113,7 +123,7 @@ class ImportDialog(QDialog):
         self.save_button.clicked.connect(self._save_report)
 
         self._thread = QThread(self)
-        self.worker = ImportWorker(store, round_id, paths, actor)
+        self.worker = ImportWorker(store, round_id, paths, actor, limits)
         self.worker.moveToThread(self._thread)
         self._thread.started.connect(self.worker.run)
         self.worker.discovered.connect(self._on_discovered)
@@ -121,7 +131,6 @@ class ImportDialog(QDialog):
         self.worker.package_progress.connect(self.package_bar.setValue)
         self.worker.result.connect(self._on_result)
         self.worker.finished.connect(self._on_finished)
-        self.worker.finished.connect(self._thread.quit)
         self.running = True
         self._thread.start()
 
@@ -158,6 +167,7 @@ class ImportDialog(QDialog):
 
     def _on_finished(self) -> None:
         self.running = False
+        self._thread.quit()  # the worker is done; its event loop can end now
         self._thread.wait()
         counts = {s: sum(r.status == s for r in self.results) for s in STATUS_LABELS}
         cancelled = self.worker.is_cancelled()

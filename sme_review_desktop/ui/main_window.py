@@ -319,7 +319,9 @@ class MainWindow(QMainWindow):
             return
         from .import_dialog import ImportDialog
 
-        self.import_dialog = ImportDialog(self.store, round_id, paths, self.actor, self)
+        self.import_dialog = ImportDialog(
+            self.store, round_id, paths, self.actor, self, self.settings.import_limits()
+        )
         self.import_dialog.finished.connect(lambda _: self.reload_rounds())
         self.import_dialog.show()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -69,3 +70,39 @@ def test_new_round_from_the_app(
     assert rounds[-1].name == "2027年度认定" and rounds[-1].rulebook_id == "xian-2018"
     assert rounds[-1].reference_date == date.today()
     assert main_window.current_round() == rounds[-1].id
+
+
+def test_dropping_a_package_on_the_list_imports_it(
+    qtbot: QtBot, main_window: MainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from sme_review_desktop.exports.form_template import write_form
+    from sme_review_desktop.rules.rulebook import get_rulebook
+    from sme_review_desktop.uscc import build
+
+    form = write_form(
+        tmp_path / "新平台.xlsx",
+        get_rulebook("liaocheng-2021"),
+        {
+            "platform_name": "拖入的平台",
+            "operator_name": "拖入单位",
+            "uscc": build(org8="MA3CD999"),
+        },
+    )
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(form))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    main_window.table.dropEvent(event)
+    dialog = main_window.import_dialog
+    qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
+    assert [r.status for r in dialog.results] == ["imported"]
+    dialog.accept()
+    qtbot.waitUntil(lambda: main_window.model.rowCount() == 13, timeout=15_000)
