@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .fields import field_catalogue
 from .models import DeclaredFigure
+from .numbers import plain
 from .rules.engine import Value
 
 
@@ -15,7 +16,7 @@ def encode(value: Decimal | date | bool | str) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain(value)
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from ..fields import field_catalogue
+from ..numbers import plain
 from .numbering import clause_label
 from .rulebook import ConditionArticle, ConditionItem, Part, Rulebook
 
@@ -77,10 +78,7 @@ class Evaluation:
         raise KeyError((article, item))
 
 
-def fmt_number(v: Decimal) -> str:
-    """260 → 「260」, 199.990 → 「199.99」, never scientific notation."""
-    text = format(v.normalize(), "f")
-    return text
+fmt_number = plain
 
 
 def _with_unit(v: Decimal, unit: str | None) -> str:

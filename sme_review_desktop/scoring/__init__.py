@@ -1,4 +1,4 @@
-"""Expert scoring (专家评审): schemes, scores, aggregation, ranking."""
+"""Expert scoring (专家评审): schemes, experts and conflicts, scores, aggregation, decisions."""
 
 from .aggregate import aggregate, aggregates_for_round, outliers, rank
 

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.settings = settings or Settings.load(store.data_dir)
         self.dossier_windows: dict[int, QWidget] = {}
+        self.round_windows: list[QWidget] = []
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 720)
         self._build_widgets()
@@ -152,6 +153,15 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "更改评审人姓名…", self.ask_reviewer_name, None)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        panel = self.menuBar().addMenu("评审(&R)")
+        self._action(panel, "评分方案…", lambda: self._round_dialog("scheme"), None)
+        self._action(panel, "评审专家与回避…", lambda: self._round_dialog("experts"), None)
+        self._action(
+            panel, "专家评分录入…", lambda: self._round_dialog("grid"), QKeySequence("Ctrl+G")
+        )
+        self._action(
+            panel, "评审会议（投影）…", lambda: self._round_dialog("meeting"), QKeySequence("F5")
+        )
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(
             help_menu, "快捷键", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
@@ -344,6 +354,35 @@ class MainWindow(QMainWindow):
                 show_exception(self, exc)
             else:
                 self.statusBar().showMessage(f"已导出申报模板：{path}", 5000)
+
+    # panel ---------------------------------------------------------------------------------
+    def _round_dialog(self, which: str) -> QWidget | None:
+        round_id = self.current_round()
+        if round_id is None:
+            QMessageBox.information(self, "评审", "请先新建或选择一个认定批次。")
+            return None
+        if not self.ensure_reviewer():
+            return None
+        from .scoring.grid import ScoreGridWindow
+        from .scoring.meeting import MeetingWindow
+        from .scoring.panel_dialogs import ExpertsDialog, SchemeDialog
+
+        widget: QWidget
+        if which == "scheme":
+            widget = SchemeDialog(self.store, round_id, self.actor, self)
+        elif which == "experts":
+            widget = ExpertsDialog(self.store, round_id, self.actor, self)
+        elif which == "grid":
+            widget = ScoreGridWindow(self.store, round_id, self.actor)
+        else:
+            widget = MeetingWindow(self.store, round_id, self.actor)
+        self.round_windows.append(widget)
+        widget.destroyed.connect(lambda: self.reload_dossiers())
+        if which == "meeting":
+            widget.showFullScreen()
+        else:
+            widget.show()
+        return widget
 
     # help ----------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:

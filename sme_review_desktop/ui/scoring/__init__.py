@@ -1,0 +1,1 @@
+"""Scoring windows: the expert's grid, the scheme, experts and conflicts, the meeting view."""

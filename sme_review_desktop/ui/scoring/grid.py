@@ -1,0 +1,213 @@
+"""One expert's scores as an editable grid: dossiers × criteria, with range checks."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import UserError
+from ...numbers import plain
+from ...scoring.service import (
+    CriterionSpec,
+    GridRow,
+    add_expert,
+    enter_scores,
+    expert_grid,
+    expert_names,
+)
+from ...store import Store
+from ..messages import show_exception
+
+Index = QModelIndex | QPersistentModelIndex
+FIXED = ("平台名称", "统一社会信用代码")
+
+
+class ScoreGridModel(QAbstractTableModel):
+    rejected = Signal(str)
+
+    def __init__(self, store: Store, round_id: int, actor: str) -> None:
+        super().__init__()
+        self.store, self.round_id, self.actor = store, round_id, actor
+        self.expert = ""
+        self.criteria: list[CriterionSpec] = []
+        self.rows: list[GridRow] = []
+
+    def load(self, expert: str) -> None:
+        self.beginResetModel()
+        self.expert = expert
+        self.criteria, self.rows = (
+            expert_grid(self.store, self.round_id, expert) if expert else ([], [])
+        )
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(FIXED) + len(self.criteria) + 1
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if section < len(FIXED):
+            return FIXED[section]
+        if section < len(FIXED) + len(self.criteria):
+            c = self.criteria[section - len(FIXED)]
+            return f"{c.name}（{plain(c.max_points)}）"
+        return "合计"
+
+    def _criterion(self, column: int) -> CriterionSpec | None:
+        i = column - len(FIXED)
+        return self.criteria[i] if 0 <= i < len(self.criteria) else None
+
+    def total(self, row: GridRow) -> Decimal | None:
+        if not row.points:
+            return None
+        return sum(row.points.values(), Decimal(0))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        crit = self._criterion(col)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == 0:
+                return row.platform_name
+            if col == 1:
+                return row.uscc
+            if row.conflicted:
+                return "回避"
+            if crit is not None:
+                value = row.points.get(crit.name)
+                return "" if value is None else plain(value)
+            total = self.total(row)
+            return "" if total is None else plain(total)
+        if role == Qt.ItemDataRole.BackgroundRole and row.conflicted:
+            return QBrush(QColor("#eeeeee"))
+        if role == Qt.ItemDataRole.ToolTipRole and crit is not None:
+            return f"{crit.name}：0–{plain(crit.max_points)}分。{crit.guidance}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= len(FIXED):
+            return Qt.AlignmentFlag.AlignCenter
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._criterion(index.column()) is not None and not self.rows[index.row()].conflicted:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        crit = self._criterion(index.column())
+        if crit is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        text = str(value).strip()
+        try:
+            points = Decimal(text) if text else None
+        except InvalidOperation:
+            self.rejected.emit(
+                f"“{text}”不是分数：{crit.name}应填0到{plain(crit.max_points)}之间的数字。"
+            )
+            return False
+        if points is not None and not (0 <= points <= crit.max_points):
+            self.rejected.emit(
+                f"{crit.name}的分数{points}超出范围：应在0到{plain(crit.max_points)}分之间。"
+            )
+            return False
+        row = self.rows[index.row()]
+        try:
+            enter_scores(
+                self.store, self.round_id, self.expert, row.uscc, {crit.name: points}, self.actor
+            )
+        except UserError as exc:
+            self.rejected.emit(exc.message)
+            return False
+        new_points = dict(row.points)
+        if points is None:
+            new_points.pop(crit.name, None)
+        else:
+            new_points[crit.name] = points
+        self.rows[index.row()] = GridRow(
+            row.dossier_id, row.uscc, row.platform_name, row.conflicted, new_points
+        )
+        last = self.columnCount() - 1
+        self.dataChanged.emit(index, self.index(index.row(), last))
+        return True
+
+
+class ScoreGridWindow(QWidget):
+    """评分录入: pick an expert, type scores; Enter moves on, out-of-range input is refused."""
+
+    def __init__(
+        self, store: Store, round_id: int, actor: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("专家评分录入")
+        self.resize(1100, 600)
+        self.store, self.round_id, self.actor = store, round_id, actor
+        self.experts = QComboBox()
+        self.experts.setEditable(False)
+        self.add_button = QPushButton("添加专家…")
+        self.model = ScoreGridModel(store, round_id, actor)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(
+            QTableView.EditTrigger.AnyKeyPressed
+            | QTableView.EditTrigger.EditKeyPressed
+            | QTableView.EditTrigger.DoubleClicked
+        )
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.verticalHeader().setVisible(False)
+        self.message = QLabel()
+        self.message.setStyleSheet("color:#b3261e")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("专家："))
+        top.addWidget(self.experts, 1)
+        top.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        layout.addWidget(self.message)
+        self.model.rejected.connect(self.message.setText)
+        self.experts.currentTextChanged.connect(self._load)
+        self.add_button.clicked.connect(self._add_expert)
+        self.reload_experts()
+
+    def reload_experts(self, select: str = "") -> None:
+        self.experts.blockSignals(True)
+        self.experts.clear()
+        self.experts.addItems(expert_names(self.store, self.round_id))
+        if select:
+            self.experts.setCurrentText(select)
+        self.experts.blockSignals(False)
+        self._load(self.experts.currentText())
+
+    def _load(self, name: str) -> None:
+        self.message.clear()
+        try:
+            self.model.load(name)
+        except Exception as exc:
+            show_exception(self, exc)
+        self.table.resizeColumnsToContents()
+
+    def _add_expert(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, "添加专家", "专家姓名：")
+        if ok and name.strip():
+            add_expert(self.store, self.round_id, name, self.actor)
+            self.reload_experts(select=name.strip())

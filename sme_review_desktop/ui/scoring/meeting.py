@@ -1,0 +1,159 @@
+"""Meeting mode: a full-screen presenter view for the projector, one dossier at a time."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...numbers import plain
+from ...rounds import get_round
+from ...rules.rulebook import get_rulebook
+from ...scoring.meeting import Slide, meeting_slides
+from ...scoring.service import DECISION_LABELS, decide
+from ...store import Store
+from ..messages import show_exception
+
+
+class MeetingWindow(QWidget):
+    """Large type for the projector; ←/→ move between dossiers; F11 toggles full screen."""
+
+    def __init__(
+        self, store: Store, round_id: int, actor: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("评审会议")
+        self.store, self.round_id, self.actor = store, round_id, actor
+        with store.read() as session:
+            self.decisions = get_rulebook(
+                get_round(session, round_id).rulebook_id
+            ).procedure.decisions
+        self.slides: list[Slide] = meeting_slides(store, round_id)
+        self.index = 0
+        font = self.font()
+        font.setPointSize(16)
+        self.setFont(font)
+        self.title = QLabel()
+        self.position = QLabel()
+        self.timer_label = QLabel()
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("决定理由（必填）")
+        self.buttons: dict[str, QPushButton] = {}
+        decisions = QHBoxLayout()
+        decisions.addWidget(QLabel("会议决定："))
+        for n, value in enumerate(self.decisions, start=1):
+            b = QPushButton(f"{DECISION_LABELS[value]}（Ctrl+{n}）")
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, v=value: self.record(v))
+            QShortcut(QKeySequence(f"Ctrl+{n}"), self).activated.connect(
+                lambda v=value: self.record(v)
+            )
+            self.buttons[value] = b
+            decisions.addWidget(b)
+        decisions.addWidget(self.reason, 1)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.timer_label)
+        head.addWidget(self.position)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(decisions)
+        self.clock = QElapsedTimer()
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self._tick)
+        self.ticker.start()
+        for key, step in (("Right", 1), ("PgDown", 1), ("Left", -1), ("PgUp", -1)):
+            QShortcut(QKeySequence(key), self).activated.connect(
+                lambda s=step: self.go(self.index + s)
+            )
+        QShortcut(QKeySequence("F11"), self).activated.connect(self._toggle_full)
+        self.go(0)
+
+    def _toggle_full(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def _tick(self) -> None:
+        seconds = self.clock.elapsed() // 1000
+        self.timer_label.setText(f"⏱ {seconds // 60:02d}:{seconds % 60:02d}")
+
+    @property
+    def slide(self) -> Slide:
+        return self.slides[self.index]
+
+    def go(self, index: int) -> None:
+        if not self.slides:
+            self.title.setText("本批次还没有申报材料。")
+            return
+        self.index = max(0, min(index, len(self.slides) - 1))
+        self.clock.restart()
+        self._tick()
+        self.show_slide()
+
+    def show_slide(self) -> None:
+        s = self.slide
+        sc = s.scores
+        self.title.setText(f"<b style='font-size:26pt'>{escape(s.platform_name)}</b>")
+        self.position.setText(f"{self.index + 1} / {len(self.slides)}")
+        figures = "".join(
+            f"<tr><td>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>" for k, v in s.figures
+        )
+        suggestions = "".join(
+            f"<tr><td>{escape(label)}</td><td>{escape(title)}</td><td><b>{escape(verdict)}</b></td></tr>"
+            for label, title, verdict in s.suggestions
+        )
+        formal = (
+            f"缺第{'、'.join(map(str, s.missing_materials))}项材料"
+            if s.missing_materials
+            else "材料齐全"
+        )
+        scores = "".join(
+            f"<tr><td>{escape(name)}</td><td><b>{plain(total)}</b>"
+            f"{'　⚠偏离＞15分' if name in sc.outliers else ''}</td></tr>"
+            for name, total in sc.scores.items()
+        ) + "".join(f"<tr><td>{escape(name)}</td><td>回避</td></tr>" for name in sc.absent)
+        aggregate = "—" if sc.aggregate is None else f"{sc.aggregate}（第{sc.rank}名）"
+        self.body.setText(
+            "<table width='100%' cellpadding='6'><tr valign='top'>"
+            f"<td width='30%'><h3>主要数据</h3><table cellpadding='4'>{figures}</table>"
+            f"<h3>形式审查</h3>{formal}</td>"
+            f"<td width='40%'><h3>系统建议：{escape(s.overall)}</h3><table cellpadding='3'>{suggestions}</table></td>"
+            f"<td width='30%'><h3>专家评分</h3><table cellpadding='4'>{scores or '<tr><td>尚无评分</td></tr>'}</table>"
+            f"<h3>综合得分：{aggregate}</h3></td></tr></table>"
+        )
+        for value, button in self.buttons.items():
+            button.setChecked(sc.decision == value)
+        self.reason.setText(sc.reason)
+
+    def record(self, decision: str) -> None:
+        reason = self.reason.text().strip()
+        if not reason:
+            self.reason.setFocus()
+            self.reason.setPlaceholderText("请先填写决定理由")
+            self.render_buttons()
+            return
+        try:
+            decide(self.store, self.round_id, self.slide.uscc, decision, reason, self.actor)
+        except Exception as exc:
+            show_exception(self, exc)
+            return
+        self.slides = meeting_slides(self.store, self.round_id)
+        self.show_slide()
+
+    def render_buttons(self) -> None:
+        for value, button in self.buttons.items():
+            button.setChecked(self.slide.scores.decision == value)
