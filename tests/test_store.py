@@ -41,6 +41,41 @@ def test_store_at_another_revision_is_backed_up_before_migrating(tmp_path: Path)
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("older",)
 
 
+def test_store_from_an_older_release_is_backed_up_then_upgraded(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from sme_review_desktop.store import _alembic_config
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    engine = create_engine(f"sqlite:///{folder / 'store.sqlite3'}")
+    cfg = _alembic_config()
+    with engine.begin() as conn:  # the store as release 0001 left it, with a round in it
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO rulebook (id, title, sha256, loaded_at) VALUES ('x', 't', 's', '2026-01-01')"
+            )
+        )
+    engine.dispose()
+    store = open_store(folder)
+    with store.read() as session:
+        assert (
+            session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == head_revision()
+        )
+        assert session.execute(text("SELECT count(*) FROM rulebook")).scalar() == 1
+        session.execute(text("SELECT upheld FROM objection"))  # the new column exists
+    store.close()
+    backups = list((folder / "backups").glob("升级前备份-0001-*.sqlite3"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT count(*) FROM rulebook").fetchone() == (1,)
+
+
 def test_foreign_database_is_refused_untouched(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     folder.mkdir()

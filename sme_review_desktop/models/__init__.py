@@ -10,7 +10,7 @@ from .dossiers import (
     EvidenceBlob,
     EvidenceFile,
 )
-from .outcome import Certificate, Decision, HolidayDay, Objection, Publicity
+from .outcome import Certificate, Complaint, Decision, HolidayDay, Objection, Publicity, ReportDue
 from .review import ConditionCheck, EvidenceLink
 from .rounds import Round, RulebookRecord
 from .scoring import Conflict, Criterion, Expert, Score
@@ -20,6 +20,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Certificate",
+    "Complaint",
     "ConditionCheck",
     "Conflict",
     "Criterion",
@@ -34,6 +35,7 @@ __all__ = [
     "HolidayDay",
     "Objection",
     "Publicity",
+    "ReportDue",
     "Round",
     "RulebookRecord",
     "Score",

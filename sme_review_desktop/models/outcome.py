@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -51,6 +51,7 @@ class Objection(Base):
     received_on: Mapped[date]
     content: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(Text, default="")
+    upheld: Mapped[bool | None]  # None while being handled; True: the dossier is not certified
 
 
 class Certificate(Base):
@@ -77,3 +78,31 @@ class HolidayDay(Base):
     day: Mapped[date] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # holiday / workday
     name: Mapped[str] = mapped_column(String(50), default="")
+
+
+class ReportDue(Base):
+    """A report a certified platform owes (聊城 quarterly, 西安 annual) and when it arrived."""
+
+    __tablename__ = "report_due"
+    __table_args__ = (UniqueConstraint("certificate_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificate.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[str] = mapped_column(String(20))  # 2027Q1, 2027
+    due_on: Mapped[date]
+    received_on: Mapped[date | None]
+
+
+class Complaint(Base):
+    """A complaint by an SME against a certified platform (西安: three in a year revoke)."""
+
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificate.id", ondelete="CASCADE"), index=True
+    )
+    received_on: Mapped[date]
+    content: Mapped[str] = mapped_column(Text)
