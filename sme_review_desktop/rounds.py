@@ -89,3 +89,52 @@ def list_rounds(store: Store) -> list[RoundInfo]:
             )
             for r in session.scalars(select(Round).order_by(Round.id))
         ]
+
+
+# Round settings a bureau may change, with what each means (shown by `round settings`).
+ROUND_SETTINGS = {
+    "year": "认定年度（公示标题中的年度，默认取基准日所在年）",
+    "document_number": "文号，如 聊工信字〔2026〕12号",
+    "issuer": "发文机关（默认为办法规定的认定机关）",
+    "objection_contact": "异议受理联系人、电话、地址",
+    "publicity_days": "公示工作日数（默认按办法）",
+    "count_start_day": "公示发布当日是否计入（1计入，0从次日起算）",
+    "certificate_pattern": "证书编号格式，如 {short}示范平台〔{year}〕{seq:03d}号",
+    "trim_extremes": "去掉一个最高分和一个最低分（1是，0否）",
+}
+_INT_SETTINGS = {"publicity_days", "year"}
+_BOOL_SETTINGS = {"count_start_day", "trim_extremes"}
+
+
+def update_settings(
+    store: Store, round_id: int, changes: dict[str, Any], actor: str
+) -> dict[str, Any]:
+    """Change round settings (values from text are typed here); returns all settings."""
+    unknown = [k for k in changes if k not in ROUND_SETTINGS]
+    if unknown:
+        known = "、".join(ROUND_SETTINGS)
+        raise UserError(f"没有名为“{unknown[0]}”的批次设置；可用的设置：{known}")
+    typed: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key in _INT_SETTINGS:
+            try:
+                typed[key] = int(value)
+            except (TypeError, ValueError):
+                raise UserError(f"设置“{key}”应为整数：{value}") from None
+        elif key in _BOOL_SETTINGS:
+            typed[key] = str(value).strip().lower() in ("1", "true", "是", "yes")
+        else:
+            typed[key] = str(value)
+    with store.write() as session:
+        rnd = get_round(session, round_id)
+        before = dict(rnd.settings)
+        rnd.settings = {**rnd.settings, **typed}
+        audit.record(
+            session,
+            actor,
+            "round.settings",
+            round_id=round_id,
+            before=before,
+            after=dict(rnd.settings),
+        )
+        return dict(rnd.settings)

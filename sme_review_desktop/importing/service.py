@@ -27,6 +27,7 @@ from ..models import (
     EvidenceBlob,
     EvidenceFile,
 )
+from ..register import reapplication_bar
 from ..rounds import ensure_rulebook, get_round
 from ..rules.rulebook import Rulebook, get_rulebook
 from ..store import Store
@@ -177,6 +178,11 @@ def _write(
     result: ImportResult,
 ) -> None:
     ensure_rulebook(session, book)
+    rnd = get_round(session, round_id)
+    barred = reapplication_bar(session, form.uscc, book.id, rnd.reference_date)
+    if barred:
+        form.warnings.append(barred)
+        result.warnings.append(barred)
     applicant = session.scalars(select(Applicant).where(Applicant.uscc == form.uscc)).first()
     operator = str(form.values["operator_name"])
     if applicant is None:
