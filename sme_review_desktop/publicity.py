@@ -21,9 +21,9 @@ from .models import (
     Round,
 )
 from .models.base import utcnow
+from .register import create_duties
 from .rounds import get_round
 from .rules.engine import add_years
-from .register import create_duties
 from .rules.rulebook import Rulebook, get_rulebook
 from .store import Store
 from .workdays import DayKind, HolidayCalendar, HolidayEntry, PeriodResult, publicity_period
