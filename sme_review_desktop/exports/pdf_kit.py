@@ -1,0 +1,67 @@
+"""Small building blocks shared by the app's platypus PDFs: embedded-font styles and tables.
+
+Every style and table names its font explicitly: reportlab otherwise falls back to an
+unembedded Helvetica, which a printed or archived document must never carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from .. import fonts
+from ..errors import UserError
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    body = fonts.register()
+    return {
+        "title": ParagraphStyle(
+            "title", fontName=body, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=8
+        ),
+        "h2": ParagraphStyle(
+            "h2", fontName=body, fontSize=13, leading=20, spaceBefore=8, spaceAfter=4
+        ),
+        "body": ParagraphStyle("body", fontName=body, fontSize=10.5, leading=16),
+        "cell": ParagraphStyle("cell", fontName=body, fontSize=9, leading=12),
+        "small": ParagraphStyle(
+            "small", fontName=body, fontSize=8, leading=11, textColor=colors.grey
+        ),
+    }
+
+
+def grid(
+    rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: bool = True
+) -> Table:
+    """A bordered table with wrapping cells; strings become Paragraphs in the cell style."""
+    cell = styles()["cell"]
+    data = [[Paragraph(c, cell) if isinstance(c, str) else c for c in row] for row in rows]
+    table = Table(data, colWidths=list(widths), repeatRows=1 if header else 0)
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.register()),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def check_glyphs(texts: Sequence[tuple[str, str]]) -> None:
+    """Refuse before writing if any variable text has a character the font cannot draw.
+
+    ``texts`` pairs each text with where it comes from, for the message.
+    """
+    font = fonts.register()
+    for text, where in texts:
+        missing = fonts.missing_glyphs(text, font)
+        if missing:
+            shown = "、".join(f"“{ch}”（U+{ord(ch):04X}）" for ch in missing)
+            raise UserError(
+                f"{where}中的字符{shown}在字体中没有字形，打印会缺字：请核对或改用常用字后再导出。"
+            )
