@@ -137,6 +137,211 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_expert_add(args: argparse.Namespace) -> int:
+    from .scoring.service import add_expert, declare_conflict
+
+    store = _store(args)
+    eid = add_expert(store, args.round, args.name, _actor(args), args.organisation or "")
+    for code in args.conflict or []:
+        declare_conflict(store, args.round, args.name, code, args.reason or "", _actor(args))
+    _emit(args, {"id": eid}, f"专家“{args.name}”已加入批次 {args.round}")
+    return 0
+
+
+def cmd_scores_enter(args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from .scoring.service import enter_scores
+
+    points: dict[str, Decimal | None] = {}
+    for pair in args.points:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise UserError(f"分数应写成“指标=分数”，如 基本条件=18：{pair}")
+        try:
+            points[name.strip()] = Decimal(value) if value.strip() else None
+        except InvalidOperation:
+            raise UserError(f"“{name}”的分数不是数字：{value}") from None
+    enter_scores(_store(args), args.round, args.expert, args.uscc, points, _actor(args))
+    _emit(args, {"ok": True}, "已录入评分。")
+    return 0
+
+
+def cmd_scores_template(args: argparse.Namespace) -> int:
+    from .scoring.sheets import write_score_sheet
+
+    target = write_score_sheet(
+        _store(args), args.round, args.expert, Path(args.output), _actor(args)
+    )
+    _emit(args, {"path": str(target)}, f"已导出评分表：{target}")
+    return 0
+
+
+def cmd_scores_import(args: argparse.Namespace) -> int:
+    from .scoring.sheets import import_score_sheets
+
+    results = import_score_sheets(
+        _store(args), args.round, [Path(p) for p in args.files], _actor(args)
+    )
+    payload = {
+        "results": [
+            {
+                "path": str(r.path),
+                "status": r.status,
+                "expert": r.expert,
+                "count": r.count,
+                "errors": r.errors,
+            }
+            for r in results
+        ]
+    }
+    lines = [
+        f"[{'已导入' if r.status == 'imported' else '退回'}] {r.path}  {'；'.join(r.errors)}"
+        for r in results
+    ]
+    _emit(args, payload, "\n".join(lines))
+    return 1 if any(r.status == "rejected" for r in results) else 0
+
+
+def cmd_scores_summary(args: argparse.Namespace) -> int:
+    from .scoring.service import score_summary
+
+    store = _store(args)
+    rows = score_summary(store, args.round)
+    if args.output:
+        from .scoring.summary_xlsx import write_score_summary
+
+        write_score_summary(store, args.round, Path(args.output))
+    payload = {"dossiers": [r.as_json() for r in rows]}
+    lines = [
+        f"{r.rank or '-'}\t{r.uscc}\t{r.platform_name}\t{'' if r.aggregate is None else r.aggregate}"
+        for r in sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
+    ]
+    _emit(args, payload, "\n".join(lines))
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from .scoring.service import DECISION_LABELS, decide
+
+    decide(_store(args), args.round, args.uscc, args.decision, args.reason, _actor(args))
+    _emit(args, {"ok": True}, f"已记录决定：{DECISION_LABELS[args.decision]}")
+    return 0
+
+
+def cmd_calendar_workdays(args: argparse.Namespace) -> int:
+    from .publicity import compute_period
+
+    period = compute_period(
+        _store(args), args.start, args.days, assume_weekends=args.assume_weekends
+    )
+    payload = {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat() if period.end else None,
+        "warnings": period.warnings,
+    }
+    human = (
+        f"{period.start.isoformat()} 至 {period.end.isoformat() if period.end else '（无法计算）'}"
+    )
+    _emit(args, payload, "\n".join([human, *period.warnings]))
+    return 0
+
+
+def cmd_calendar_import(args: argparse.Namespace) -> int:
+    from .holidays import import_holidays
+
+    years = import_holidays(_store(args), Path(args.file), _actor(args))
+    _emit(args, {"years": years}, f"已导入{'、'.join(map(str, years))}年的节假日安排。")
+    return 0
+
+
+def cmd_round_settings(args: argparse.Namespace) -> int:
+    from .rounds import update_settings
+
+    changes: dict[str, Any] = {}
+    for pair in args.set or []:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UserError(f"设置应写成“名称=值”：{pair}")
+        changes[key.strip()] = value
+    settings = update_settings(_store(args), args.round, changes, _actor(args))
+    _emit(args, {"settings": settings}, "\n".join(f"{k} = {v}" for k, v in settings.items()))
+    return 0
+
+
+def cmd_publicity_start(args: argparse.Namespace) -> int:
+    from .publicity import start_publicity
+    from .workdays import format_period
+
+    info = start_publicity(
+        _store(args),
+        args.round,
+        args.start,
+        _actor(args),
+        days=args.days,
+        assume_weekends=args.assume_weekends,
+    )
+    payload = {
+        "start": info.start.isoformat(),
+        "end": info.end.isoformat(),
+        "working_days": info.working_days,
+        "dossiers": info.dossiers,
+        "warnings": info.warnings,
+    }
+    _emit(
+        args,
+        payload,
+        f"公示期{format_period(info.start, info.end)}（{info.working_days}个工作日），共{info.dossiers}家。",
+    )
+    return 0
+
+
+def cmd_objection_add(args: argparse.Namespace) -> int:
+    from .publicity import add_objection
+
+    upheld = {"yes": True, "no": False}.get(args.upheld or "")
+    oid = add_objection(
+        _store(args),
+        args.round,
+        args.uscc,
+        args.date,
+        args.content,
+        _actor(args),
+        outcome=args.outcome or "",
+        upheld=upheld,
+    )
+    _emit(args, {"id": oid}, f"已登记异议 {oid}")
+    return 0
+
+
+def cmd_finalize(args: argparse.Namespace) -> int:
+    from .publicity import finalize
+
+    result = finalize(_store(args), args.round, args.date, _actor(args))
+    payload = {
+        "certified": [{"uscc": u, "certificate": n} for u, n in result.certified],
+        "excluded": [{"uscc": u, "reason": r} for u, r in result.excluded],
+    }
+    _emit(args, payload, "\n".join(f"{u}\t{n}" for u, n in result.certified) or "没有认定的平台。")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .integrity import check_store
+
+    report = check_store(_store(args))
+    _emit(args, report.as_json(), "\n".join(report.lines()))
+    return 0 if report.ok else 1
+
+
+def cmd_export_minutes(args: argparse.Namespace) -> int:
+    from .exports.minutes import write_minutes
+
+    target = write_minutes(_store(args), args.round, Path(args.output), meeting_date=args.date)
+    _emit(args, {"path": str(target)}, f"已导出会议纪要：{target}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import load_demo
 
@@ -206,6 +411,132 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="输出文件 output .xlsx")
     p.add_argument("--json", action="store_true", help="输出JSON output JSON")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("expert", help="评审专家 experts of a round")
+    esub = p.add_subparsers(title="expert commands", metavar="ACTION", required=True)
+    p = esub.add_parser("add", help="添加专家（及回避声明） add an expert (and conflicts)")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--name", required=True, help="专家姓名 expert name")
+    p.add_argument("--organisation", help="工作单位 organisation")
+    p.add_argument(
+        "--conflict",
+        action="append",
+        metavar="USCC",
+        help="回避的单位 conflict with this applicant",
+    )
+    p.add_argument("--reason", help="回避原因 reason for the conflict")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_expert_add)
+
+    scores = sub.add_parser("scores", help="专家评分 expert scores")
+    ssub = scores.add_subparsers(title="scores commands", metavar="ACTION", required=True)
+    p = ssub.add_parser("template", help="导出专家离线评分表 write an expert's score sheet")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--expert", required=True, help="专家姓名 expert name")
+    p.add_argument("-o", "--output", required=True, help="输出文件 output .xlsx")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_scores_template)
+    p = ssub.add_parser("import", help="导入专家评分表 read score sheets back")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("files", nargs="+", metavar="FILE", help="评分表 score sheet .xlsx")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_scores_import)
+    p = ssub.add_parser("enter", help="录入评分 enter one expert's points for one dossier")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--expert", required=True, help="专家姓名 expert name")
+    p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
+    p.add_argument(
+        "points", nargs="+", metavar="指标=分数", help="criterion=points, e.g. 基本条件=18"
+    )
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_scores_enter)
+    p = ssub.add_parser("summary", help="评分汇总 aggregate, rank (and xlsx with -o)")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("-o", "--output", help="专家评分汇总表 .xlsx")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_scores_summary)
+
+    p = sub.add_parser("decide", help="记录认定决定 record the panel's decision")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
+    p.add_argument(
+        "--decision",
+        required=True,
+        choices=["approved", "rejected", "pool"],
+        help="拟认定/不予认定/纳入培育库",
+    )
+    p.add_argument("--reason", default="", help="理由 reason")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_decide)
+
+    p = rsub.add_parser("settings", help="查看或修改批次设置 show or change round settings")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="e.g. objection_contact=联系人：… 电话：…",
+    )
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_round_settings)
+
+    cal = sub.add_parser("calendar", help="工作日与节假日 working days and holidays")
+    csub = cal.add_subparsers(title="calendar commands", metavar="ACTION", required=True)
+    p = csub.add_parser("workdays", help="计算N个工作日的期间 compute a period of N working days")
+    p.add_argument("--start", required=True, type=_date, help="起始日 YYYY-MM-DD")
+    p.add_argument("--days", required=True, type=int, help="工作日数 working days")
+    p.add_argument(
+        "--assume-weekends", action="store_true", help="缺少节假日数据的年份按周末计算 (warned)"
+    )
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_calendar_workdays)
+    p = csub.add_parser("import", help="导入节假日安排表 import a holiday table (csv/xlsx)")
+    p.add_argument("file", help="节假日表 holiday table")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_calendar_import)
+
+    pub = sub.add_parser("publicity", help="公示 publicity")
+    psub = pub.add_subparsers(title="publicity commands", metavar="ACTION", required=True)
+    p = psub.add_parser("start", help="开始公示拟认定名单 start publicity")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--start", required=True, type=_date, help="公示开始日 YYYY-MM-DD")
+    p.add_argument("--days", type=int, help="工作日数 working days (default: the measure's)")
+    p.add_argument("--assume-weekends", action="store_true", help="缺少节假日数据的年份按周末计算")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_publicity_start)
+
+    p = sub.add_parser("objection", help="异议 objections during publicity")
+    osub = p.add_subparsers(title="objection commands", metavar="ACTION", required=True)
+    p = osub.add_parser("add", help="登记异议 log an objection")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
+    p.add_argument("--date", required=True, type=_date, help="收到日期 YYYY-MM-DD")
+    p.add_argument("--content", required=True, help="异议内容 content")
+    p.add_argument("--outcome", help="处理结果 outcome")
+    p.add_argument("--upheld", choices=["yes", "no"], help="异议是否成立 upheld?")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_objection_add)
+
+    p = sub.add_parser("finalize", help="认定并锁定批次 certify and lock the round")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--date", required=True, type=_date, help="认定日期 YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_finalize)
+
+    p = sub.add_parser(
+        "check", help="完整性检查 integrity check of the store, evidence and audit log"
+    )
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_check)
+
+    export = sub.add_parser("export", help="导出文书 export documents")
+    xsub = export.add_subparsers(title="export commands", metavar="WHAT", required=True)
+    p = xsub.add_parser("minutes", help="会议纪要 meeting minutes (.pdf or .xlsx)")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--date", type=_date, help="会议日期 YYYY-MM-DD (default today)")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.xlsx")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_export_minutes)
 
     p = sub.add_parser("demo", help="载入演示数据 load the demo data set into the store")
     p.add_argument("--json", action="store_true", help="输出JSON output JSON")

@@ -85,10 +85,15 @@ def list_rounds(store: Store) -> list[RoundInfo]:
                 reference_date=r.reference_date,
                 dossier_count=counts.get(r.id, 0),
                 locked=r.locked_at is not None,
-                settings=dict(r.settings),
+                settings=visible_settings(r.settings),
             )
             for r in session.scalars(select(Round).order_by(Round.id))
         ]
+
+
+def visible_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings without internal ones (a leading underscore, e.g. the score-sheet signing key)."""
+    return {k: v for k, v in settings.items() if not k.startswith("_")}
 
 
 # Round settings a bureau may change, with what each means (shown by `round settings`).
@@ -127,7 +132,7 @@ def update_settings(
             typed[key] = str(value)
     with store.write() as session:
         rnd = get_round(session, round_id)
-        before = dict(rnd.settings)
+        before = visible_settings(rnd.settings)
         rnd.settings = {**rnd.settings, **typed}
         audit.record(
             session,
@@ -135,6 +140,6 @@ def update_settings(
             "round.settings",
             round_id=round_id,
             before=before,
-            after=dict(rnd.settings),
+            after=visible_settings(rnd.settings),
         )
-        return dict(rnd.settings)
+        return visible_settings(rnd.settings)

@@ -246,57 +246,66 @@ def enter_scores(
 ) -> None:
     """Enter (or clear, with None) one expert's points per criterion name for one dossier."""
     with store.write() as session:
-        rnd = get_round(session, round_id)
-        _check_open(rnd)
+        _check_open(get_round(session, round_id))
         expert = find_expert(session, round_id, expert_name)
-        dossier = find_dossier(session, round_id, uscc)
-        if dossier.id in conflicted_dossiers(session, expert.id):
+        apply_scores(session, expert, find_dossier(session, round_id, uscc), points, actor)
+
+
+def apply_scores(
+    session: Session,
+    expert: Expert,
+    dossier: Dossier,
+    points: dict[str, Decimal | None],
+    actor: str,
+) -> None:
+    """Within the caller's transaction: check and store one expert's points for one dossier."""
+    if dossier.id in conflicted_dossiers(session, expert.id):
+        raise ScoringError(f"专家“{expert.name}”已声明与该单位存在利害关系（回避），不能为其评分。")
+    by_name = {c.name: c for c in ensure_scheme(session, expert.round_id)}
+    for name, value in points.items():
+        criterion = by_name.get(name)
+        if criterion is None:
+            raise ScoringError(f"评分方案中没有“{name}”这一项。")
+        if value is not None and not (0 <= value <= criterion.max_points):
             raise ScoringError(
-                f"专家“{expert.name}”已声明与该单位存在利害关系（回避），不能为其评分。"
+                f"“{name}”的分数{plain(value)}超出范围：应在0到{plain(criterion.max_points)}分之间。"
             )
-        by_name = {c.name: c for c in ensure_scheme(session, round_id)}
-        for name, value in points.items():
-            criterion = by_name.get(name)
-            if criterion is None:
-                raise ScoringError(f"评分方案中没有“{name}”这一项。")
-            if value is not None and not (0 <= value <= criterion.max_points):
-                raise ScoringError(
-                    f"“{name}”的分数{value}超出范围：应在0到{plain(criterion.max_points)}分之间。"
+    before = _expert_points(session, expert.id, dossier.id)
+    for name, value in points.items():
+        criterion = by_name[name]
+        score = session.scalars(
+            select(Score).where(
+                Score.expert_id == expert.id,
+                Score.dossier_id == dossier.id,
+                Score.criterion_id == criterion.id,
+            )
+        ).first()
+        if value is None:
+            if score is not None:
+                session.delete(score)
+        elif score is None:
+            session.add(
+                Score(
+                    expert_id=expert.id,
+                    dossier_id=dossier.id,
+                    criterion_id=criterion.id,
+                    points=value,
+                    entered_by=actor,
                 )
-        before = _expert_points(session, expert.id, dossier.id)
-        for name, value in points.items():
-            criterion = by_name[name]
-            score = session.scalars(
-                select(Score).where(
-                    Score.expert_id == expert.id,
-                    Score.dossier_id == dossier.id,
-                    Score.criterion_id == criterion.id,
-                )
-            ).first()
-            if value is None:
-                if score is not None:
-                    session.delete(score)
-            elif score is None:
-                session.add(
-                    Score(
-                        expert_id=expert.id,
-                        dossier_id=dossier.id,
-                        criterion_id=criterion.id,
-                        points=value,
-                        entered_by=actor,
-                    )
-                )
-            else:
-                score.points, score.entered_by = value, actor
-        session.flush()
+            )
+        else:
+            score.points, score.entered_by = value, actor
+    session.flush()
+    after = _expert_points(session, expert.id, dossier.id)
+    if after != before:
         audit.record(
             session,
             actor,
             "score.enter",
-            round_id=round_id,
+            round_id=expert.round_id,
             dossier_id=dossier.id,
             before={"expert": expert.name, "points": before},
-            after={"expert": expert.name, "points": _expert_points(session, expert.id, dossier.id)},
+            after={"expert": expert.name, "points": after},
         )
 
 

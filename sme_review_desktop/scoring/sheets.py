@@ -1,0 +1,351 @@
+"""Offline score sheets: one protected workbook per expert, and reading them back.
+
+The sheet's visible layout is a pure function of a payload (round, expert, criteria, dossiers)
+that is kept, signed with a per-round key, on a very hidden sheet. Reading a sheet back rebuilds
+the layout from the payload and compares every cell outside the score cells, so an edit anywhere
+else is found and named by its cell; the signature makes the payload itself tamper-evident.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..errors import UserError
+from ..exports.atomic import atomic_path
+from ..numbers import plain
+from ..rounds import get_round
+from ..store import Store
+from .service import ScoringError, apply_scores, expert_grid, find_dossier, find_expert
+
+SHEET = "评分表"
+CHECK_SHEET = "校验"
+FORMAT = "sme-review-score-sheet/1"
+FIRST_ROW = 6  # the first dossier row; rows above are the title and the header
+FIRST_SCORE_COL = 4  # A 序号, B 统一社会信用代码, C 平台名称, then one column per criterion
+CHUNK = 30000  # a cell holds at most 32,767 characters
+KEY_SETTING = "_sheet_key"  # per-round signing key, kept out of the settings a user sees
+
+
+@dataclass
+class SheetResult:
+    path: Path
+    status: str  # "imported" | "rejected"
+    expert: str = ""
+    count: int = 0  # dossiers whose points were stored
+    errors: list[str] = field(default_factory=list)
+
+
+def _layout(payload: dict[str, Any]) -> dict[str, Any]:
+    """Every fixed cell of the visible sheet, by reference (e.g. "B7")."""
+    criteria = payload["criteria"]
+    last = get_column_letter(FIRST_SCORE_COL + len(criteria) - 1)
+    total_col = get_column_letter(FIRST_SCORE_COL + len(criteria))
+    cells: dict[str, Any] = {
+        "A1": payload["title"],
+        "A2": f"批次：{payload['round_name']}（编号{payload['round_id']}）",
+        "A3": f"评审专家：{payload['expert']}",
+        "A4": "说明：只在黄色单元格内填写分数（可带小数），不得超过该项满分；空白表示未评。"
+        "请勿改动其他内容，否则导入时将被拒收。",
+        "A5": "序号",
+        "B5": "统一社会信用代码",
+        "C5": "平台名称",
+        f"{total_col}5": "合计",
+    }
+    for n, (name, maximum) in enumerate(criteria):
+        cells[f"{get_column_letter(FIRST_SCORE_COL + n)}5"] = f"{name}（{maximum}分）"
+    for n, (uscc, platform) in enumerate(payload["dossiers"]):
+        row = FIRST_ROW + n
+        cells[f"A{row}"] = n + 1
+        cells[f"B{row}"] = uscc
+        cells[f"C{row}"] = platform
+        cells[f"{total_col}{row}"] = f"=SUM({get_column_letter(FIRST_SCORE_COL)}{row}:{last}{row})"
+    if payload["absent"]:
+        row = FIRST_ROW + len(payload["dossiers"]) + 1
+        cells[f"A{row}"] = "回避（不在本表中评分）：" + "、".join(payload["absent"])
+    return cells
+
+
+def _signature(key: str, body: str) -> str:
+    return hmac.new(key.encode(), body.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _round_key(session: Session, round_id: int) -> str:
+    rnd = get_round(session, round_id)
+    key = rnd.settings.get(KEY_SETTING)
+    if not isinstance(key, str):
+        key = secrets.token_hex(32)
+        rnd.settings = {**rnd.settings, KEY_SETTING: key}
+    return key
+
+
+def write_score_sheet(
+    store: Store, round_id: int, expert_name: str, target: Path, actor: str
+) -> Path:
+    """The expert's protected workbook: only the score cells editable, with range validation."""
+    specs, rows = expert_grid(store, round_id, expert_name)
+    with store.write() as session:
+        rnd = get_round(session, round_id)
+        expert = find_expert(session, round_id, expert_name)
+        key = _round_key(session, round_id)
+        payload: dict[str, Any] = {
+            "format": FORMAT,
+            "title": f"{rnd.name} 专家评分表",
+            "round_id": round_id,
+            "round_name": rnd.name,
+            "expert": expert.name,
+            "criteria": [[s.name, plain(s.max_points)] for s in specs],
+            "dossiers": [[r.uscc, r.platform_name] for r in rows if not r.conflicted],
+            "absent": [r.platform_name for r in rows if r.conflicted],
+        }
+        audit.record(
+            session,
+            actor,
+            "score.sheet_written",
+            round_id=round_id,
+            after={"expert": expert.name, "dossiers": len(payload["dossiers"])},
+        )
+    points = {r.uscc: r.points for r in rows}
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    for ref, value in _layout(payload).items():
+        ws[ref] = value
+    _style(ws, payload)
+    for n, (uscc, _) in enumerate(payload["dossiers"]):
+        for c, (name, _) in enumerate(payload["criteria"]):
+            cell = ws.cell(FIRST_ROW + n, FIRST_SCORE_COL + c)
+            if name in points.get(uscc, {}):
+                cell.value = float(points[uscc][name])
+    check = wb.create_sheet(CHECK_SHEET)
+    check.sheet_state = "veryHidden"
+    chunks = [body[i : i + CHUNK] for i in range(0, len(body), CHUNK)] or [""]
+    check["A1"] = FORMAT
+    check["B1"] = _signature(key, body)
+    for n, chunk in enumerate(chunks, start=2):
+        check[f"A{n}"] = chunk
+    check.protection.sheet = True
+    check.protection.password = secrets.token_hex(8)
+    target = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+    return target
+
+
+def _style(ws: Worksheet, payload: dict[str, Any]) -> None:
+    n_criteria = len(payload["criteria"])
+    n_rows = len(payload["dossiers"])
+    total_col = FIRST_SCORE_COL + n_criteria
+    thin = Side(style="thin", color="808080")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=total_col)
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=total_col)
+    ws["A1"].font = Font(size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws["A4"].alignment = Alignment(wrap_text=True)
+    ws.row_dimensions[4].height = 32
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions["C"].width = 34
+    for col in range(FIRST_SCORE_COL, total_col + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 14
+    for col in range(1, total_col + 1):
+        head = ws.cell(5, col)
+        head.font = Font(bold=True)
+        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        head.border = box
+    ws.row_dimensions[5].height = 32
+    for c, (name, maximum) in enumerate(payload["criteria"]):
+        col = FIRST_SCORE_COL + c
+        letter = get_column_letter(col)
+        if n_rows:
+            rule = DataValidation(
+                type="decimal",
+                operator="between",
+                formula1="0",
+                formula2=str(maximum),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="分数超出范围",
+                error=f"“{name}”的分数应在0到{maximum}分之间。",
+            )
+            rule.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + n_rows - 1}")
+            ws.add_data_validation(rule)
+        for row in range(FIRST_ROW, FIRST_ROW + n_rows):
+            cell = ws.cell(row, col)
+            cell.protection = Protection(locked=False)
+            cell.fill = fill
+            cell.border = box
+            cell.number_format = "0.##"
+    for row in range(FIRST_ROW, FIRST_ROW + n_rows):
+        for col in (1, 2, 3, total_col):
+            ws.cell(row, col).border = box
+    ws.freeze_panes = f"{get_column_letter(FIRST_SCORE_COL)}{FIRST_ROW}"
+    ws.protection.sheet = True
+    ws.protection.password = secrets.token_hex(8)
+    ws.page_setup.orientation = "landscape"
+    ws.print_title_rows = "5:5"
+
+
+def _read_payload(wb: Any, key_for: Any) -> tuple[dict[str, Any] | None, list[str]]:
+    if SHEET not in wb.sheetnames or CHECK_SHEET not in wb.sheetnames:
+        return None, ["这不是本系统导出的专家评分表（缺少“评分表”或校验信息）。"]
+    check = wb[CHECK_SHEET]
+    if check["A1"].value != FORMAT:
+        return None, ["评分表的校验信息已损坏或版本不符。"]
+    parts = []
+    row = 2
+    while isinstance(check.cell(row, 1).value, str):
+        parts.append(check.cell(row, 1).value)
+        row += 1
+    body = "".join(parts)
+    try:
+        payload = json.loads(body)
+        round_id = int(payload["round_id"])
+    except (ValueError, KeyError, TypeError):
+        return None, ["评分表的校验信息已损坏，无法读取。"]
+    key = key_for(round_id)
+    signature = check["B1"].value
+    if key is None or not isinstance(signature, str):
+        return payload, []  # the caller reports the wrong round
+    if not hmac.compare_digest(_signature(key, body), signature):
+        return None, ["评分表的校验信息被改动过（签名不符），不能导入。"]
+    return payload, []
+
+
+def _read_sheet(
+    path: Path, round_id: int, key_for: Any
+) -> tuple[dict[str, Any] | None, dict[str, dict[str, Decimal | None]], list[str]]:
+    try:
+        wb = load_workbook(path, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        return None, {}, [f"无法打开评分表：{type(exc).__name__}"]
+    payload, errors = _read_payload(wb, key_for)
+    if payload is None:
+        return None, {}, errors
+    if payload["round_id"] != round_id:
+        return (
+            None,
+            {},
+            [
+                f"该评分表属于批次“{payload.get('round_name', '')}”（编号{payload['round_id']}），"
+                f"不是本批次（编号{round_id}）。"
+            ],
+        )
+    ws = wb[SHEET]
+    layout = _layout(payload)
+    criteria = payload["criteria"]
+    n_rows = len(payload["dossiers"])
+    score_cells = {
+        f"{get_column_letter(FIRST_SCORE_COL + c)}{FIRST_ROW + r}"
+        for r in range(n_rows)
+        for c in range(len(criteria))
+    }
+    for ref, expected in layout.items():
+        found = ws[ref].value
+        if found != expected:  # 1 == 1.0, so a resaved 序号 still matches
+            errors.append(f"单元格{ref}被改动（应为“{expected}”，现为“{found or ''}”）。")
+    for row in ws.iter_rows():
+        for cell in row:
+            ref = cell.coordinate
+            if cell.value not in (None, "") and ref not in layout and ref not in score_cells:
+                errors.append(f"单元格{ref}不应有内容（现为“{cell.value}”）。")
+    points: dict[str, dict[str, Decimal | None]] = {}
+    for r, (uscc, _) in enumerate(payload["dossiers"]):
+        row_points: dict[str, Decimal | None] = {}
+        for c, (name, maximum) in enumerate(criteria):
+            ref = f"{get_column_letter(FIRST_SCORE_COL + c)}{FIRST_ROW + r}"
+            value = ws[ref].value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                row_points[name] = None
+                continue
+            try:
+                number = Decimal(str(value).strip())
+            except InvalidOperation:
+                errors.append(f"单元格{ref}（{name}）不是数字：“{value}”。")
+                continue
+            if not number.is_finite() or not (0 <= number <= Decimal(maximum)):
+                errors.append(
+                    f"单元格{ref}（{name}）的分数{value}超出范围：应在0到{maximum}分之间。"
+                )
+                continue
+            row_points[name] = number
+        points[uscc] = row_points
+    return payload, points, errors
+
+
+def import_score_sheets(
+    store: Store, round_id: int, paths: list[Path], actor: str
+) -> list[SheetResult]:
+    """Read sheets back; each is stored whole in one transaction, or refused whole."""
+    with store.read() as session:
+        rnd = get_round(session, round_id)
+        own_key = rnd.settings.get(KEY_SETTING)
+
+    def key_for(sheet_round: int) -> str | None:
+        return own_key if sheet_round == round_id and isinstance(own_key, str) else None
+
+    results = []
+    for path in paths:
+        payload, points, errors = _read_sheet(path, round_id, key_for)
+        expert = payload["expert"] if payload else ""
+        if errors or payload is None:
+            results.append(SheetResult(path, "rejected", expert, 0, errors))
+            continue
+        try:
+            count = _store_points(store, round_id, payload, points, path, actor)
+        except UserError as exc:
+            results.append(SheetResult(path, "rejected", expert, 0, [exc.message]))
+            continue
+        results.append(SheetResult(path, "imported", expert, count))
+    return results
+
+
+def _store_points(
+    store: Store,
+    round_id: int,
+    payload: dict[str, Any],
+    points: dict[str, dict[str, Decimal | None]],
+    path: Path,
+    actor: str,
+) -> int:
+    with store.write() as session:
+        rnd = get_round(session, round_id)
+        if rnd.locked_at is not None:
+            raise ScoringError("该批次已锁定，评分不能再修改。")
+        expert = find_expert(session, round_id, payload["expert"])
+        count = 0
+        for r, (uscc, _) in enumerate(payload["dossiers"]):
+            try:
+                apply_scores(
+                    session, expert, find_dossier(session, round_id, uscc), points[uscc], actor
+                )
+            except UserError as exc:
+                raise ScoringError(f"第{FIRST_ROW + r}行（{uscc}）：{exc.message}") from None
+            count += any(v is not None for v in points[uscc].values())
+        audit.record(
+            session,
+            actor,
+            "score.sheet_imported",
+            round_id=round_id,
+            after={"expert": expert.name, "file": path.name, "dossiers": count},
+        )
+        return count
