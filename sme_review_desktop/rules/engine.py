@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from ..fields import field_catalogue
@@ -164,8 +164,11 @@ def _ratio(ctx: _Context, part: Part, threshold: Decimal) -> tuple[Verdict, str]
         return _missing(ctx, part.of)
     if den == 0:
         return Verdict.REVIEW, f"{ctx.label(part.of)}为0，无法计算比例，需核实"
-    pct = (num / den * 100).quantize(Decimal("0.01"))
-    ok = _holds(pct, part.op, threshold)
+    share = num / den * 100
+    # Decide on the exact share; show it cut (not rounded) to two places, so that 79.995% is
+    # neither met nor shown as 80% (measures.md 5: qualified ÷ total ≥ 80%).
+    ok = _holds(share, part.op, threshold)
+    pct = share.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
     words = (_OK_WORDS if ok else _FAIL_WORDS)[part.op]
     reason = (
         f"{ctx.label(part.field)}占比{fmt_number(pct)}%"

@@ -252,6 +252,12 @@ def load_rulebook(path: Path) -> Rulebook:
             f"办法规则文件 {path.name} 不符合格式，位置 {where}：{exc.message}"
         ) from exc
     _check_fields(data, path.name)
+    try:  # the schema checks the pattern only; 2021-02-30 must not escape as a ValueError
+        issued_on = date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None
+    except ValueError:
+        raise RulebookError(
+            f"办法规则文件 {path.name} 不符合格式，位置 issued_on：{data['issued_on']} 不是有效日期"
+        ) from None
     proc = data["procedure"]
     revocation = proc.get("revocation", {})
     text = data["text"]
@@ -261,7 +267,7 @@ def load_rulebook(path: Path) -> Rulebook:
         city=data["city"],
         authority=data["authority"],
         document_number=data.get("document_number") or "",
-        issued_on=date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None,
+        issued_on=issued_on,
         status=data.get("status", ""),
         platform_types=tuple(data.get("platform_types", ())),
         form_fields=tuple(data["form_fields"]),
