@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxkbcommon-x11-0 xvfb xauth
-  fonts-wqy-zenhei poppler-utils
+  fonts-wqy-zenhei poppler-utils zbar-tools
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

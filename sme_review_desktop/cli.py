@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -342,6 +343,56 @@ def cmd_export_minutes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_report(args: argparse.Namespace) -> int:
+    from .exports.review_report import write_review_report
+
+    target = write_review_report(_store(args), args.round, args.uscc, Path(args.output))
+    _emit(args, {"path": str(target)}, f"已导出评审意见表：{target}")
+    return 0
+
+
+def cmd_export_scores(args: argparse.Namespace) -> int:
+    from .scoring.summary_xlsx import write_score_summary
+
+    target = write_score_summary(_store(args), args.round, Path(args.output))
+    _emit(args, {"path": str(target)}, f"已导出专家评分汇总表：{target}")
+    return 0
+
+
+def cmd_export_notice(args: argparse.Namespace) -> int:
+    from .exports.notice import write_notice
+
+    target = write_notice(_store(args), args.round, Path(args.output), final=args.final)
+    what = "认定名单" if args.final else "公示名单"
+    _emit(args, {"path": str(target)}, f"已导出{what}：{target}")
+    return 0
+
+
+def cmd_export_certificates(args: argparse.Namespace) -> int:
+    from .exports.certificates import OverlayLayout, calibration_page, write_certificates
+
+    layout: OverlayLayout | None = None
+    if args.overlay is not None or args.calibration:
+        text = Path(args.overlay).read_text(encoding="utf-8") if args.overlay else ""
+        layout = OverlayLayout.from_json(text) if text else OverlayLayout()
+        if args.offset_x is not None or args.offset_y is not None:
+            layout = replace(
+                layout,
+                offset_x=args.offset_x if args.offset_x is not None else layout.offset_x,
+                offset_y=args.offset_y if args.offset_y is not None else layout.offset_y,
+            )
+    if args.calibration:
+        assert layout is not None
+        target = calibration_page(Path(args.output), layout)
+        _emit(args, {"path": str(target), "count": 0}, f"已导出套打校准页：{target}")
+        return 0
+    if args.round is None:
+        raise UserError("请用 --round 指定批次。")
+    target, count = write_certificates(_store(args), args.round, Path(args.output), overlay=layout)
+    _emit(args, {"path": str(target), "count": count}, f"已导出{count}张证书：{target}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import load_demo
 
@@ -537,6 +588,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.xlsx")
     p.add_argument("--json", action="store_true", help="输出JSON output JSON")
     p.set_defaults(func=cmd_export_minutes)
+    p = xsub.add_parser("notice", help="公示名单（或 --final 认定名单） notice list (.pdf/.xlsx)")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.xlsx")
+    p.add_argument("--final", action="store_true", help="认定名单 the final list after 认定")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_export_notice)
+    p = xsub.add_parser("certificates", help="证书 certificates of a finalised round (.pdf)")
+    p.add_argument("--round", type=int, help="批次编号 round id")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf")
+    p.add_argument(
+        "--overlay",
+        nargs="?",
+        const="",
+        metavar="LAYOUT.json",
+        help="套打：只打印可变内容（可给版式文件） print only the variable text onto blanks",
+    )
+    p.add_argument("--offset-x", type=float, help="打印偏移（毫米，向右为正） printer offset x mm")
+    p.add_argument("--offset-y", type=float, help="打印偏移（毫米，向上为正） printer offset y mm")
+    p.add_argument("--calibration", action="store_true", help="套打校准页 calibration page")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_export_certificates)
+    p = xsub.add_parser("report", help="评审意见表 one dossier's review report (.pdf)")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_export_report)
+    p = xsub.add_parser("scores", help="专家评分汇总表 score summary (.xlsx)")
+    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_export_scores)
 
     p = sub.add_parser("demo", help="载入演示数据 load the demo data set into the store")
     p.add_argument("--json", action="store_true", help="输出JSON output JSON")

@@ -9,12 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import paragraph as _paragraph
 
 from .. import fonts
 from ..errors import UserError
+
+# reportlab's CJK line breaking knows Japanese rules; add the Chinese full-width punctuation
+# that must not start a line (GB/T 15834), so 「，」「：」「》」 never open a line.
+_NO_LINE_START = "，；：？！》〉”’％"
+_textsplit.ALL_CANNOT_START += _NO_LINE_START  # single-style paragraphs
+_paragraph.ALL_CANNOT_START += _NO_LINE_START  # paragraphs with inline markup
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -52,12 +60,13 @@ def grid(
     return table
 
 
-def check_glyphs(texts: Sequence[tuple[str, str]]) -> None:
+def check_glyphs(texts: Sequence[tuple[str, str]], font: str | None = None) -> None:
     """Refuse before writing if any variable text has a character the font cannot draw.
 
-    ``texts`` pairs each text with where it comes from, for the message.
+    ``texts`` pairs each text with where it comes from, for the message; ``font`` defaults to
+    the bundled one.
     """
-    font = fonts.register()
+    font = font or fonts.register()
     for text, where in texts:
         missing = fonts.missing_glyphs(text, font)
         if missing:

@@ -1,0 +1,135 @@
+"""评审意见表: one dossier's review as a PDF, item by item, with what the app and the reviewer said."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+
+from ..errors import UserError
+from ..review import DECISIONS, Workspace, load_workspace
+from ..scoring.service import find_dossier
+from ..store import Store
+from .atomic import atomic_path
+from .pdf_kit import check_glyphs, grid, styles
+
+
+def _when(ws: Workspace, article: int, item: int, part: str) -> str:
+    check = ws.check(article, item, part)
+    if check.decided_at is None:
+        return ""
+    return f"{check.decided_by or ''} {check.decided_at:%Y-%m-%d %H:%M}"
+
+
+def _items_table(ws: Workspace) -> list[list[str]]:
+    rows = [["条款", "内容", "系统提示", "评审意见", "备注与佐证材料"]]
+    for item in ws.items():
+        for part in item.parts:
+            check = ws.check(item.article, item.item, part.id)
+            decision = DECISIONS.get(check.decision or "", "未评审")
+            if check.needs_recheck:
+                decision += "（数据已变，需复核）"
+            who = _when(ws, item.article, item.item, part.id)
+            notes = [_escape(check.note)] if check.note else []
+            notes += [f"佐证：{_escape(link.label)}" for link in check.links]
+            rows.append(
+                [
+                    item.label,
+                    _escape(part.text),
+                    f"{part.verdict.label}：{_escape(part.reason)}"
+                    if part.reason
+                    else part.verdict.label,
+                    f"{decision}<br/><font size=7>{who}</font>" if who else decision,
+                    "<br/>".join(notes),
+                ]
+            )
+    return rows
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def build_story(ws: Workspace) -> list[Flowable]:
+    st = styles()
+    book = ws.rulebook
+    missing = ws.evaluation.missing_materials
+    present = {e.material_number for e in ws.evidence}
+    formal = "材料齐全" if not missing else f"缺少第{'、'.join(map(str, missing))}项材料，需补正"
+    facts = [
+        ["平台名称", _escape(ws.platform_name), "运营单位", _escape(ws.operator_name)],
+        ["统一社会信用代码", ws.uscc, "所在县（市、区）", _escape(ws.county)],
+        ["平台类别", _escape(ws.platform_type), "单位性质", _escape(ws.legal_form)],
+        [
+            "申报版本",
+            f"第{ws.version}版（共{len(ws.versions)}版）",
+            "系统综合提示",
+            ws.evaluation.overall.label,
+        ],
+    ]
+    done, total = ws.progress()
+    state = (
+        f"已完成（{ws.complete_by}，{ws.complete_at:%Y-%m-%d}）"
+        if ws.complete_at
+        else f"未完成（已评审{done}/{total}项）"
+    )
+    materials = [["序号", "材料", "提交情况"]] + [
+        [
+            str(m.number),
+            _escape(m.title),
+            "已提交" if m.number in present else "缺" if m.required else "未提交（非必需）",
+        ]
+        for m in book.materials
+    ]
+    story: list[Flowable] = [
+        Paragraph(f"{book.city}中小企业公共服务示范平台认定评审意见表", st["title"]),
+        Paragraph(f"依据：《{book.title}》", st["small"]),
+        Spacer(1, 3 * mm),
+        Paragraph("一、申报单位基本情况", st["h2"]),
+        grid(facts, [30 * mm, 55 * mm, 30 * mm, 59 * mm], header=False),
+        Paragraph("二、形式审查", st["h2"]),
+        Paragraph(f"形式审查结论：{formal}。", st["body"]),
+        grid(materials, [12 * mm, 130 * mm, 32 * mm]),
+        Paragraph("三、逐条审查", st["h2"]),
+        Paragraph(f"评审状态：{state}", st["body"]),
+        grid(_items_table(ws), [24 * mm, 46 * mm, 42 * mm, 24 * mm, 38 * mm]),
+    ]
+    if ws.warnings or ws.evaluation.warnings:
+        story.append(Paragraph("四、数据提示", st["h2"]))
+        for w in [*ws.warnings, *ws.evaluation.warnings]:
+            story.append(Paragraph(f"· {_escape(w)}", st["body"]))
+    story += [
+        Spacer(1, 12 * mm),
+        Paragraph(
+            "评审人（签字）：＿＿＿＿＿＿＿＿　　　　复核人（签字）：＿＿＿＿＿＿＿＿", st["body"]
+        ),
+        Spacer(1, 8 * mm),
+        Paragraph("日期：＿＿＿＿年＿＿月＿＿日", st["body"]),
+    ]
+    return story
+
+
+def write_review_report(store: Store, round_id: int, uscc: str, target: Path) -> Path:
+    if target.suffix.lower() != ".pdf":
+        raise UserError("评审意见表只能导出为 .pdf 文件。")
+    with store.read() as session:
+        dossier_id = find_dossier(session, round_id, uscc).id
+    ws = load_workspace(store, dossier_id)
+    texts = [(ws.platform_name + ws.operator_name + ws.county, "申报单位信息")]
+    texts += [(c.note, f"第{c.article}条的评审备注") for c in ws.checks.values() if c.note]
+    check_glyphs(texts)
+    with atomic_path(target) as tmp:
+        doc = SimpleDocTemplate(
+            str(tmp),
+            pagesize=A4,
+            leftMargin=18 * mm,
+            rightMargin=18 * mm,
+            topMargin=18 * mm,
+            bottomMargin=18 * mm,
+            title=f"评审意见表 {ws.platform_name}",
+            initialFontName=styles()["body"].fontName,
+        )
+        doc.build(build_story(ws))
+    return target
