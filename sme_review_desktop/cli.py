@@ -9,6 +9,7 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -393,6 +394,74 @@ def cmd_export_certificates(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_register_list(args: argparse.Namespace) -> int:
+    from .register import register_rows
+
+    today = args.date or date.today()
+    rows = register_rows(_store(args), today)
+    payload = {
+        "date": today.isoformat(),
+        "platforms": [
+            {
+                "certificate": r.number,
+                "uscc": r.uscc,
+                "platform_name": r.platform_name,
+                "operator_name": r.operator_name,
+                "rulebook": r.rulebook_id,
+                "certified_on": r.certified_on.isoformat(),
+                "valid_until": r.valid_until.isoformat(),
+                "status": r.status,
+                "reports_due": [{"period": p, "due": d.isoformat()} for p, d in r.reports_due],
+                "reports_overdue": [
+                    {"period": p, "due": d.isoformat()} for p, d in r.reports_overdue
+                ],
+                "complaints_last_year": r.complaints_last_year,
+                "revoked_on": r.revoked_on.isoformat() if r.revoked_on else None,
+            }
+            for r in rows
+        ],
+    }
+    lines = [
+        f"{r.number}\t{r.platform_name}\t{r.status}\t有效期至{r.valid_until.isoformat()}"
+        + (f"\t逾期未报{len(r.reports_overdue)}期" if r.reports_overdue else "")
+        for r in rows
+    ]
+    _emit(args, payload, "\n".join(lines) or "名录中还没有示范平台。")
+    return 0
+
+
+def cmd_register_report(args: argparse.Namespace) -> int:
+    from .register import mark_report
+
+    mark_report(_store(args), args.certificate, args.period, args.date, _actor(args))
+    _emit(args, {"ok": True}, f"已登记{args.certificate} {args.period}期报告。")
+    return 0
+
+
+def cmd_register_complaint(args: argparse.Namespace) -> int:
+    from .register import add_complaint
+
+    warning = add_complaint(_store(args), args.certificate, args.date, args.content, _actor(args))
+    _emit(args, {"ok": True, "warning": warning}, warning or "已登记投诉。")
+    return 0
+
+
+def cmd_register_revoke(args: argparse.Namespace) -> int:
+    from .register import revoke
+
+    revoke(_store(args), args.certificate, args.date, args.reason, _actor(args))
+    _emit(args, {"ok": True}, f"已撤销{args.certificate}。")
+    return 0
+
+
+def cmd_export_register(args: argparse.Namespace) -> int:
+    from .exports.register_xlsx import write_register
+
+    target, count = write_register(_store(args), Path(args.output), args.date or date.today())
+    _emit(args, {"path": str(target), "count": count}, f"已导出名录（{count}个平台）：{target}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import load_demo
 
@@ -574,6 +643,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出JSON output JSON")
     p.set_defaults(func=cmd_finalize)
 
+    reg = sub.add_parser("register", help="示范平台名录 the register of certified platforms")
+    gsub = reg.add_subparsers(title="register commands", metavar="ACTION", required=True)
+    p = gsub.add_parser("list", help="名录与到期、报送情况 list with status and duties")
+    p.add_argument("--date", type=_date, help="统计日期 as of YYYY-MM-DD (default today)")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_register_list)
+    p = gsub.add_parser("report", help="登记收到的报告 record a report received")
+    p.add_argument("--certificate", required=True, help="证书编号 certificate number")
+    p.add_argument("--period", required=True, help="报告期，如 2027Q1 或 2027 period")
+    p.add_argument("--date", required=True, type=_date, help="收到日期 YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_register_report)
+    p = gsub.add_parser("complaint", help="登记投诉 log a complaint")
+    p.add_argument("--certificate", required=True, help="证书编号 certificate number")
+    p.add_argument("--date", required=True, type=_date, help="收到日期 YYYY-MM-DD")
+    p.add_argument("--content", required=True, help="投诉内容 content")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_register_complaint)
+    p = gsub.add_parser("revoke", help="撤销 revoke a certification")
+    p.add_argument("--certificate", required=True, help="证书编号 certificate number")
+    p.add_argument("--date", required=True, type=_date, help="撤销日期 YYYY-MM-DD")
+    p.add_argument("--reason", required=True, help="撤销理由 reason")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_register_revoke)
+
     p = sub.add_parser(
         "check", help="完整性检查 integrity check of the store, evidence and audit log"
     )
@@ -609,6 +703,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--calibration", action="store_true", help="套打校准页 calibration page")
     p.add_argument("--json", action="store_true", help="输出JSON output JSON")
     p.set_defaults(func=cmd_export_certificates)
+    p = xsub.add_parser("register", help="示范平台名录 the register (.xlsx)")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
+    p.add_argument("--date", type=_date, help="统计日期 as of YYYY-MM-DD (default today)")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=cmd_export_register)
     p = xsub.add_parser("report", help="评审意见表 one dossier's review report (.pdf)")
     p.add_argument("--round", required=True, type=int, help="批次编号 round id")
     p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
@@ -639,6 +738,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head or similar: stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import update
 
+from sme_review_desktop.models import DossierVersion
 from sme_review_desktop.scoring.sheets import FIRST_ROW, SHEET
+from sme_review_desktop.store import open_store
 
 from .test_contract import run, run_json
 
@@ -37,7 +40,9 @@ def test_meeting_to_finalisation(tmp_path: Path) -> None:
     sheets = []
     for n, name in enumerate(EXPERTS):
         sheet = tmp_path / f"{name}.xlsx"
-        out = run_json(data, "scores", "template", "--round", "1", "--expert", name, "-o", str(sheet))
+        out = run_json(
+            data, "scores", "template", "--round", "1", "--expert", name, "-o", str(sheet)
+        )
         assert out["path"] == str(sheet)
         # 钱五 is the outlier: 40 points below the others.
         _fill(sheet, (10, 5, 5, 5, 5) if name == "钱五" else (18, 20, 20, 12, 10 + n))
@@ -72,7 +77,9 @@ def test_meeting_to_finalisation(tmp_path: Path) -> None:
     assert run_json(data, "export", "minutes", "--round", "1", "-o", str(minutes))["path"]
     assert minutes.read_bytes().startswith(b"%PDF")
 
-    run_json(data, "round", "settings", "--round", "1", "--set", "objection_contact=电话 0635-1234567")
+    run_json(
+        data, "round", "settings", "--round", "1", "--set", "objection_contact=电话 0635-1234567"
+    )
     period = run_json(data, "publicity", "start", "--round", "1", "--start", "2026-09-21")
     assert period["dossiers"] == 1 and period["start"] == "2026-09-21"
     # 5 working days (聊城 第十三条) from Monday 21 September 2026: 中秋节 takes 25–27 September.
@@ -107,6 +114,50 @@ def test_meeting_to_finalisation(tmp_path: Path) -> None:
     check = run_json(data, "check")
     assert check["ok"] is True
 
+    for name, extra in (("公示.pdf", []), ("公示.xlsx", []), ("认定.pdf", ["--final"])):
+        out = run_json(data, "export", "notice", "--round", "1", "-o", str(tmp_path / name), *extra)
+        assert Path(out["path"]).stat().st_size > 0
+    certs = run_json(
+        data, "export", "certificates", "--round", "1", "-o", str(tmp_path / "证书.pdf")
+    )
+    assert certs["count"] == 1
+    report = tmp_path / "意见表.pdf"
+    run_json(data, "export", "report", "--round", "1", "--uscc", first, "-o", str(report))
+    assert report.read_bytes().startswith(b"%PDF")
+
+    register = run_json(data, "register", "list", "--date", "2027-01-05")["platforms"]
+    assert [r["certificate"] for r in register] == [cert["certificate"]]
+    # 聊城 第二十条: quarterly, by the 25th of the quarter's last month; 2026Q4 is overdue.
+    assert register[0]["reports_overdue"] == [{"period": "2026Q4", "due": "2026-12-25"}]
+    run_json(
+        data,
+        "register",
+        "report",
+        "--certificate",
+        cert["certificate"],
+        "--period",
+        "2026Q4",
+        "--date",
+        "2026-12-20",
+    )
+    register = run_json(data, "register", "list", "--date", "2027-01-05")["platforms"]
+    assert register[0]["reports_overdue"] == [] and register[0]["status"] == "有效"
+    run_json(
+        data,
+        "register",
+        "revoke",
+        "--certificate",
+        cert["certificate"],
+        "--date",
+        "2027-02-01",
+        "--reason",
+        "弄虚作假",
+    )
+    register = run_json(data, "register", "list", "--date", "2027-02-02")["platforms"]
+    assert register[0]["status"] == "已撤销" and register[0]["revoked_on"] == "2027-02-01"
+    xlsx = run_json(data, "export", "register", "-o", str(tmp_path / "名录.xlsx"))
+    assert xlsx["count"] == 1
+
 
 def test_tampered_sheet_exits_non_zero_naming_the_cell(tmp_path: Path) -> None:
     data = tmp_path / "data"
@@ -140,3 +191,23 @@ def test_calendar_workdays_contract(tmp_path: Path) -> None:
         "--assume-weekends",
     )
     assert assumed["end"] is not None and assumed["warnings"]
+
+
+def test_certificate_with_a_missing_glyph_exits_non_zero_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    run_json(data, "demo")
+    uscc = run_json(data, "evaluate", "--round", "1")["dossiers"][0]["uscc"]
+    run_json(data, "decide", "--round", "1", "--uscc", uscc, "--decision", "approved")
+    run_json(data, "publicity", "start", "--round", "1", "--start", "2026-09-28")
+    run_json(data, "finalize", "--round", "1", "--date", "2026-10-12")
+    store = open_store(data)
+    with store.write() as session:
+        session.execute(update(DossierVersion).values(operator_name="𠀀城服务中心"))
+    store.close()
+    target = tmp_path / "证书.pdf"
+    proc = run(data, "export", "certificates", "--round", "1", "-o", str(target))
+    assert proc.returncode != 0
+    assert "𠀀" in proc.stderr and "聊示范平台〔2026〕001号" in proc.stderr
+    assert not target.exists() and list(tmp_path.glob("*.pdf*")) == []
