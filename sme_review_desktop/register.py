@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,14 @@ from .rules.rulebook import ReportDuty, get_rulebook
 from .store import Store
 
 EXPIRING_DAYS = 90
+
+
+def year_before(day: date) -> date:
+    """The day a year before ``day``, by the calendar (not 365 days, which drifts in leap years).
+
+    「一年内」 up to ``day`` is the days after this one, up to and including ``day``.
+    """
+    return add_years(day, -1)
 
 
 def report_schedule(
@@ -98,11 +106,17 @@ def register_rows(store: Store, today: date) -> list[RegisterRow]:
             duties = session.scalars(
                 select(ReportDue).where(ReportDue.certificate_id == cert.id)
             ).all()
-            open_duties = [(d.period, d.due_on) for d in duties if d.received_on is None]
+            # As of ``today``: a report received later is still open on that day.
+            open_duties = [
+                (d.period, d.due_on)
+                for d in duties
+                if d.received_on is None or d.received_on > today
+            ]
             complaints = session.scalars(
                 select(Complaint).where(
                     Complaint.certificate_id == cert.id,
-                    Complaint.received_on > today - timedelta(days=365),
+                    Complaint.received_on > year_before(today),
+                    Complaint.received_on <= today,
                 )
             ).all()
             rows.append(
@@ -170,14 +184,20 @@ def add_complaint(
         limit = get_rulebook(dossier.round.rulebook_id).procedure.complaints_per_year
         if limit is None:
             return None
-        recent = session.scalars(
-            select(Complaint).where(
-                Complaint.certificate_id == cert.id,
-                Complaint.received_on > received_on - timedelta(days=365),
+        days = list(
+            session.scalars(
+                select(Complaint.received_on).where(Complaint.certificate_id == cert.id)
             )
-        ).all()
-        if len(recent) >= limit:
-            return f"一年内已被投诉{len(recent)}次（{limit}次以上即构成撤销情形），请核实后决定是否撤销。"
+        )
+        # The most complaints in any one year that includes this one (complaints may be
+        # entered out of order, so the year may also end after it).
+        most = max(
+            sum(1 for d in days if year_before(end) < d <= end)
+            for end in days
+            if received_on <= end and year_before(end) < received_on
+        )
+        if most >= limit:
+            return f"一年内已被投诉{most}次（{limit}次以上即构成撤销情形），请核实后决定是否撤销。"
         return None
 
 
@@ -188,6 +208,10 @@ def revoke(store: Store, number: str, revoked_on: date, reason: str, actor: str)
         cert = _certificate(session, number)
         if cert.revoked_on is not None:
             raise UserError(f"证书“{number}”已于{cert.revoked_on.isoformat()}撤销。")
+        if revoked_on < cert.certified_on:
+            raise UserError(
+                f"撤销日期{revoked_on.isoformat()}早于认定日期{cert.certified_on.isoformat()}。"
+            )
         cert.revoked_on, cert.revoke_reason = revoked_on, reason
         audit.record(
             session,

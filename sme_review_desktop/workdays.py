@@ -159,7 +159,8 @@ def _parse_day(value: object, row: int) -> date:
             return date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             pass
-    raise UserError(f"节假日表第{row}行：日期“{value}”无法识别，请写成 2027-02-06。")
+    shown = "" if value is None else value  # an empty xlsx cell is None: never show “None”
+    raise UserError(f"节假日表第{row}行：日期“{shown}”无法识别，请写成 2027-02-06。")
 
 
 def _rows(path: Path) -> list[list[object]]:
@@ -201,7 +202,7 @@ def parse_holiday_table(path: Path) -> list[HolidayEntry]:
         if not any(str(c or "").strip() for c in row):
             continue
         day = _parse_day(row[i_day] if i_day < len(row) else None, n)
-        kind_text = str(row[i_kind] if i_kind < len(row) else "").strip()
+        kind_text = str((row[i_kind] if i_kind < len(row) else "") or "").strip()
         kind = _KINDS.get(kind_text)
         if kind is None:
             raise UserError(f"节假日表第{n}行：类型“{kind_text}”无效，应为“放假”或“调休上班”。")
@@ -210,4 +211,6 @@ def parse_holiday_table(path: Path) -> list[HolidayEntry]:
         if previous is not None and previous.kind is not kind:
             raise UserError(f"节假日表第{n}行：{day.isoformat()}既写为放假又写为调休上班。")
         entries[day] = HolidayEntry(day, kind, name)
+    if not entries:
+        raise UserError(f"节假日表“{path.name}”中没有任何日期：表头之后应每行写一天。")
     return sorted(entries.values(), key=lambda e: e.day)
