@@ -316,3 +316,61 @@ def certificate_count(session: Session, round_id: int) -> int:
         )
         or 0
     )
+
+
+@dataclass(frozen=True)
+class ObjectionInfo:
+    id: int
+    uscc: str
+    platform_name: str
+    received_on: date
+    content: str
+    outcome: str
+    upheld: bool | None
+
+
+@dataclass(frozen=True)
+class PublicityState:
+    """What the publicity window shows for a round."""
+
+    approved: list[tuple[str, str]]  # uscc, platform name
+    period: tuple[date, date, int] | None  # start, end, working days
+    objections: list[ObjectionInfo]
+    locked: bool
+    certificates: int
+    default_days: int
+
+
+def publicity_state(store: Store, round_id: int) -> PublicityState:
+    with store.read() as session:
+        rnd = get_round(session, round_id)
+        approved = [
+            (d.applicant.uscc, d.versions[-1].platform_name)
+            for d in approved_dossiers(session, round_id)
+        ]
+        publicity = get_publicity(session, round_id)
+        objections = [
+            ObjectionInfo(
+                o.id,
+                d.applicant.uscc,
+                d.versions[-1].platform_name,
+                o.received_on,
+                o.content,
+                o.outcome,
+                o.upheld,
+            )
+            for o, d in session.execute(
+                select(Objection, Dossier)
+                .join(Dossier, Dossier.id == Objection.dossier_id)
+                .where(Dossier.round_id == round_id)
+                .order_by(Objection.received_on, Objection.id)
+            )
+        ]
+        return PublicityState(
+            approved=approved,
+            period=(publicity.start, publicity.end, publicity.working_days) if publicity else None,
+            objections=objections,
+            locked=rnd.locked_at is not None,
+            certificates=certificate_count(session, round_id),
+            default_days=working_days_for(get_rulebook(rnd.rulebook_id), rnd, None),
+        )

@@ -22,6 +22,7 @@ class Settings:
     import_max_files: int = 5000
     import_max_file_mb: int = 1024
     backups_keep_days: int = 30
+    overlay_layout: str = ""  # 套打 field positions and this PC's printer offsets, as JSON
 
     @classmethod
     def load(cls, data_dir: Path) -> Settings:

@@ -273,7 +273,7 @@ def calibration_page(target: Path, layout: OverlayLayout) -> Path:
             canvas.line(x, y - 4 * mm, x, y + 4 * mm)
             canvas.setFont(font, 8)
             canvas.drawString(
-                x + 1 * mm, y + 1 * mm, f"{_FIELD_LABELS[name]} ({box.x:g}, {box.y:g})"
+                x + 1 * mm, y + 1 * mm, f"{FIELD_LABELS[name]} ({box.x:g}, {box.y:g})"
             )
         canvas.setFont(font, 10)
         canvas.drawString(
@@ -287,7 +287,7 @@ def calibration_page(target: Path, layout: OverlayLayout) -> Path:
     return target
 
 
-_FIELD_LABELS = {
+FIELD_LABELS = {
     "number": "证书编号",
     "holder": "运营单位",
     "platform": "平台名称",

@@ -162,6 +162,15 @@ class MainWindow(QMainWindow):
         self._action(
             panel, "评审会议（投影）…", lambda: self._round_dialog("meeting"), QKeySequence("F5")
         )
+        public = self.menuBar().addMenu("公示与名录(&P)")
+        self._action(public, "公示与认定…", self.open_publicity, None)
+        self._action(public, "示范平台名录…", self.open_register, None)
+        self._action(public, "导入节假日安排…", self.import_holidays, None)
+        self._action(public, "证书套打版式…", self.open_overlay_designer, None)
+        from .export_menu import ExportMenu
+
+        self.exports = ExportMenu(self, self)
+        self.exports.build(self.menuBar().addMenu("导出(&E)"))
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(
             help_menu, "快捷键", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
@@ -354,6 +363,60 @@ class MainWindow(QMainWindow):
                 show_exception(self, exc)
             else:
                 self.statusBar().showMessage(f"已导出申报模板：{path}", 5000)
+
+    def selected_uscc(self) -> str | None:
+        index = self.table.currentIndex()
+        summary = self.proxy.data(index, SUMMARY_ROLE) if index.isValid() else None
+        return summary.uscc if isinstance(summary, DossierSummary) else None
+
+    # publicity and register ----------------------------------------------------------------
+    def open_publicity(self) -> QWidget | None:
+        round_id = self.current_round()
+        if round_id is None:
+            QMessageBox.information(self, "公示与认定", "请先选择一个认定批次。")
+            return None
+        if not self.ensure_reviewer():
+            return None
+        from .publicity_dialog import PublicityDialog
+
+        dialog = PublicityDialog(self.store, round_id, self.actor, self)
+        dialog.finished.connect(lambda _: self.reload_rounds())
+        dialog.show()
+        return dialog
+
+    def open_register(self) -> QWidget | None:
+        if not self.ensure_reviewer():
+            return None
+        from .register_window import RegisterWindow
+
+        window = RegisterWindow(self.store, self.actor)
+        self.round_windows.append(window)
+        window.show()
+        return window
+
+    def open_overlay_designer(self) -> QWidget:
+        from .overlay_designer import OverlayDesigner
+
+        dialog = OverlayDesigner(self.store.data_dir, self.exports, self)
+        dialog.show()
+        return dialog
+
+    def import_holidays(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "导入节假日安排（放假与调休上班日期）", "", "节假日表 (*.xlsx *.csv)"
+        )
+        if not path or not self.ensure_reviewer():
+            return
+        from ..holidays import import_holidays
+
+        try:
+            years = import_holidays(self.store, Path(path), self.actor)
+        except Exception as exc:
+            show_exception(self, exc)
+            return
+        QMessageBox.information(
+            self, "节假日安排", f"已导入{'、'.join(map(str, years))}年的放假与调休安排。"
+        )
 
     # panel ---------------------------------------------------------------------------------
     def _round_dialog(self, which: str) -> QWidget | None:

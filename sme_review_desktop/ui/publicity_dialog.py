@@ -1,0 +1,249 @@
+"""公示与认定: start publicity with its end date counted in working days, log objections, finalise."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..publicity import (
+    add_objection,
+    compute_period,
+    finalize,
+    publicity_state,
+    settle_objection,
+    start_publicity,
+)
+from ..store import Store
+from ..workdays import format_period
+from .messages import show_exception
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class PublicityDialog(QDialog):
+    def __init__(
+        self, store: Store, round_id: int, actor: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("公示与认定")
+        self.resize(900, 640)
+        self.store, self.round_id, self.actor = store, round_id, actor
+
+        self.summary = QLabel()
+        self.start = QDateEdit(_qdate(date.today()))
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("yyyy-MM-dd")
+        self.days = QSpinBox()
+        self.days.setRange(1, 60)
+        self.days.setSuffix(" 个工作日")
+        self.end = QLabel()
+        self.end.setWordWrap(True)
+        self.start_button = QPushButton("开始公示")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.addRow("公示开始日：", self.start)
+        form.addRow("公示期：", self.days)
+        form.addRow("截止日：", self.end)
+        form.addRow("", self.start_button)
+        period_box = QGroupBox("一、公示")
+        period_box.setLayout(form)
+
+        self.objections = QTableWidget(0, 5)
+        self.objections.setHorizontalHeaderLabels(
+            ["平台", "收到日期", "异议内容", "处理结果", "是否成立"]
+        )
+        self.objections.horizontalHeader().setStretchLastSection(True)
+        self.objections.setColumnWidth(0, 200)
+        self.objections.setColumnWidth(2, 240)
+        self.objections.setColumnWidth(3, 200)
+        self.objections.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.objections.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.platform = QComboBox()
+        self.received = QDateEdit(_qdate(date.today()))
+        self.received.setCalendarPopup(True)
+        self.received.setDisplayFormat("yyyy-MM-dd")
+        self.content = QLineEdit()
+        self.content.setPlaceholderText("异议内容")
+        add = QPushButton("登记异议")
+        settle = QPushButton("登记处理结果…")
+        entry = QHBoxLayout()
+        for w in (self.platform, self.received, self.content, add, settle):
+            entry.addWidget(w)
+        objection_box = QGroupBox("二、异议")
+        ob = QVBoxLayout(objection_box)
+        ob.addWidget(self.objections)
+        ob.addLayout(entry)
+
+        self.certified_on = QDateEdit(_qdate(date.today()))
+        self.certified_on.setCalendarPopup(True)
+        self.certified_on.setDisplayFormat("yyyy-MM-dd")
+        self.finalize_button = QPushButton("认定并锁定批次…")
+        self.outcome_label = QLabel()
+        self.outcome_label.setWordWrap(True)
+        final = QHBoxLayout()
+        final.addWidget(QLabel("认定日期："))
+        final.addWidget(self.certified_on)
+        final.addWidget(self.finalize_button)
+        final.addStretch(1)
+        final_box = QGroupBox("三、认定")
+        fb = QVBoxLayout(final_box)
+        fb.addLayout(final)
+        fb.addWidget(self.outcome_label)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(period_box)
+        layout.addWidget(objection_box, 1)
+        layout.addWidget(final_box)
+
+        self.start.dateChanged.connect(self._preview)
+        self.days.valueChanged.connect(self._preview)
+        self.start_button.clicked.connect(self.start_publicity)
+        add.clicked.connect(self.add_objection)
+        settle.clicked.connect(self.settle_selected)
+        self.finalize_button.clicked.connect(self.confirm_finalize)
+        self.refresh(first=True)
+
+    def refresh(self, first: bool = False) -> None:
+        state = publicity_state(self.store, self.round_id)
+        self.state = state
+        if first:
+            self.days.setValue(state.period[2] if state.period else state.default_days)
+            if state.period:
+                self.start.setDate(_qdate(state.period[0]))
+        status = "已认定并锁定" if state.locked else ("公示中" if state.period else "未公示")
+        text = f"拟认定 {len(state.approved)} 家；状态：{status}"
+        if state.period:
+            text += f"；公示期{format_period(state.period[0], state.period[1])}"
+        if state.locked:
+            text += f"；已发证书 {state.certificates} 张"
+        self.summary.setText(text)
+        self.platform.clear()
+        for uscc, name in state.approved:
+            self.platform.addItem(name, uscc)
+        self.objections.setRowCount(len(state.objections))
+        for r, o in enumerate(state.objections):
+            upheld = {None: "处理中", True: "成立", False: "不成立"}[o.upheld]
+            for c, text in enumerate(
+                (o.platform_name, o.received_on.isoformat(), o.content, o.outcome, upheld)
+            ):
+                self.objections.setItem(r, c, QTableWidgetItem(text))
+        for w in (self.start_button, self.finalize_button):
+            w.setEnabled(not state.locked and bool(state.approved))
+        self._preview()
+
+    def _preview(self) -> None:
+        period = compute_period(self.store, _pydate(self.start.date()), self.days.value())
+        if period.end is None:
+            self.end.setText("无法计算：" + "；".join(period.warnings))
+            self.end.setStyleSheet("color:#b3261e")
+            return
+        self.end.setStyleSheet("")
+        warn = "（" + "；".join(period.warnings) + "）" if period.warnings else ""
+        self.end.setText(
+            f"{period.end.isoformat()}，{format_period(period.start, period.end)}{warn}"
+        )
+
+    def start_publicity(self) -> None:
+        try:
+            info = start_publicity(
+                self.store,
+                self.round_id,
+                _pydate(self.start.date()),
+                self.actor,
+                days=self.days.value(),
+            )
+        except Exception as exc:
+            show_exception(self, exc)
+            return
+        self.certified_on.setDate(_qdate(info.end).addDays(1))
+        self.refresh()
+
+    def add_objection(self) -> None:
+        uscc = self.platform.currentData()
+        if not uscc:
+            return
+        try:
+            add_objection(
+                self.store,
+                self.round_id,
+                str(uscc),
+                _pydate(self.received.date()),
+                self.content.text(),
+                self.actor,
+            )
+        except Exception as exc:
+            show_exception(self, exc)
+            return
+        self.content.clear()
+        self.refresh()
+
+    def settle_selected(self) -> None:
+        row = self.objections.currentRow()
+        if row < 0:
+            return
+        objection = self.state.objections[row]
+        outcome, ok = QInputDialog.getText(
+            self, "处理结果", "核查与处理结果：", text=objection.outcome
+        )
+        if not ok:
+            return
+        choice, ok = QInputDialog.getItem(
+            self, "处理结果", "异议是否成立：", ["不成立", "成立（不予认定）"], 0, False
+        )
+        if ok:
+            self.settle(row, outcome, choice.startswith("成立"))
+
+    def settle(self, row: int, outcome: str, upheld: bool) -> None:
+        try:
+            settle_objection(self.store, self.state.objections[row].id, outcome, upheld, self.actor)
+        except Exception as exc:
+            show_exception(self, exc)
+        self.refresh()
+
+    def confirm_finalize(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "认定并锁定",
+            "认定后将编制证书编号、计算有效期，并锁定本批次的评审、评分和决定。确定吗？",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.finalize()
+
+    def finalize(self) -> None:
+        try:
+            result = finalize(
+                self.store, self.round_id, _pydate(self.certified_on.date()), self.actor
+            )
+        except Exception as exc:
+            show_exception(self, exc)
+            return
+        lines = [f"{u}　{n}" for u, n in result.certified]
+        lines += [f"{u}　未认定：{why}" for u, why in result.excluded]
+        self.outcome_label.setText("已认定：\n" + "\n".join(lines))
+        self.refresh()
