@@ -68,7 +68,9 @@ def test_sheet_is_protected_with_only_score_cells_unlocked(panel: Store, tmp_pat
     assert not ws.cell(FIRST_ROW, 4).protection.locked
     assert ws.cell(FIRST_ROW, 2).protection.locked
     assert ws.cell(FIRST_ROW, 9).value == f"=SUM(D{FIRST_ROW}:H{FIRST_ROW})"
-    ranges = {str(dv.sqref): (dv.formula1, dv.formula2) for dv in ws.data_validations.dataValidation}
+    ranges = {
+        str(dv.sqref): (dv.formula1, dv.formula2) for dv in ws.data_validations.dataValidation
+    }
     assert ranges[f"D{FIRST_ROW}:D{FIRST_ROW + n - 1}"] == ("0", "20")
     assert ranges[f"E{FIRST_ROW}:E{FIRST_ROW + n - 1}"] == ("0", "25")
 
@@ -79,14 +81,21 @@ def test_conflicted_dossier_is_left_out_and_named(panel: Store, tmp_path: Path) 
     ws = load_workbook(target)[SHEET]
     usccs = [ws.cell(r, 2).value for r in range(FIRST_ROW, FIRST_ROW + n)]
     assert rows[0].uscc not in usccs and n == len(rows) - 1
-    assert f"回避（不在本表中评分）：{rows[0].platform_name}" in str(ws.cell(FIRST_ROW + n + 1, 1).value)
+    assert f"回避（不在本表中评分）：{rows[0].platform_name}" in str(
+        ws.cell(FIRST_ROW + n + 1, 1).value
+    )
 
 
 def test_round_trip_stores_every_score(panel: Store, tmp_path: Path) -> None:
     target, n = _sheet(panel, tmp_path)
     _fill(target, n)
     [result] = import_score_sheets(panel, 1, [target], "秘书")
-    assert (result.status, result.expert, result.count, result.errors) == ("imported", "王一", n, [])
+    assert (result.status, result.expert, result.count, result.errors) == (
+        "imported",
+        "王一",
+        n,
+        [],
+    )
     summary = score_summary(panel, 1)
     assert all(s.scores["王一"] == Decimal(sum(SCORES)) for s in summary)
 
