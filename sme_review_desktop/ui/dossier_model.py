@@ -45,12 +45,41 @@ class DossierTableModel(QAbstractTableModel):
         super().__init__()
         self._rows: list[DossierSummary] = []
         self._keys: list[str] = []
+        self._order: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: list[DossierSummary]) -> None:
         self.beginResetModel()
-        self._rows = rows
-        self._keys = [search_key(r.platform_name, r.operator_name, r.county, r.uscc) for r in rows]
+        self._rows = self._sorted(rows)
+        self._keys = [
+            search_key(r.platform_name, r.operator_name, r.county, r.uscc) for r in self._rows
+        ]
         self.endResetModel()
+
+    def _sorted(self, rows: list[DossierSummary]) -> list[DossierSummary]:
+        if self._order is None:
+            return rows
+        column, order = self._order
+        return sorted(
+            rows,
+            key=lambda r: self._sort_value(r, column),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort here with one key per row: a sorting proxy would call back into Python for
+        every comparison, over a second for 10,000 rows each time the filter is cleared."""
+        self._order = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        position = {id(r): n for n, r in enumerate(self._rows)}
+        rows = self._sorted(self._rows)
+        moved = {position[id(r)]: n for n, r in enumerate(rows)}
+        self._keys = [self._keys[position[id(r)]] for r in rows]
+        self._rows = rows
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(
+            persistent, [self.index(moved[i.row()], i.column()) for i in persistent]
+        )
+        self.layoutChanged.emit()
 
     def summary(self, row: int) -> DossierSummary:
         return self._rows[row]
@@ -132,6 +161,7 @@ class DossierFilterProxy(QSortFilterProxyModel):
     def __init__(self) -> None:
         super().__init__()
         self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(False)
         self._text = ""
         self._suggestion = ""
         self._county = ""
@@ -148,6 +178,12 @@ class DossierFilterProxy(QSortFilterProxyModel):
         else:
             self._text, self._suggestion, self._county = new
             self.invalidateRowsFilter()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts; this proxy only filters, keeping the source's order."""
+        model = self.sourceModel()
+        if model is not None:
+            model.sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
