@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -162,6 +163,8 @@ class ScoreGridWindow(QWidget):
         self.experts = QComboBox()
         self.experts.setEditable(False)
         self.add_button = QPushButton("添加专家…")
+        self.sheet_button = QPushButton("导出离线评分表…")
+        self.import_button = QPushButton("导入评分表…")
         self.model = ScoreGridModel(store, round_id, actor)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -178,6 +181,8 @@ class ScoreGridWindow(QWidget):
         top.addWidget(QLabel("专家："))
         top.addWidget(self.experts, 1)
         top.addWidget(self.add_button)
+        top.addWidget(self.sheet_button)
+        top.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)
@@ -185,6 +190,8 @@ class ScoreGridWindow(QWidget):
         self.model.rejected.connect(self.message.setText)
         self.experts.currentTextChanged.connect(self._load)
         self.add_button.clicked.connect(self._add_expert)
+        self.sheet_button.clicked.connect(self._ask_sheet)
+        self.import_button.clicked.connect(self._ask_import)
         self.reload_experts()
 
     def reload_experts(self, select: str = "") -> None:
@@ -211,3 +218,54 @@ class ScoreGridWindow(QWidget):
         if ok and name.strip():
             add_expert(self.store, self.round_id, name, self.actor)
             self.reload_experts(select=name.strip())
+
+    # offline sheets -------------------------------------------------------------------------
+    def _ask_sheet(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        expert = self.experts.currentText()
+        if not expert:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出离线评分表", f"评分表_{expert}.xlsx", "Excel 工作簿 (*.xlsx)"
+        )
+        if path:
+            self.write_sheet(Path(path))
+
+    def write_sheet(self, target: Path) -> None:
+        from ...scoring.sheets import write_score_sheet
+
+        try:
+            written = write_score_sheet(
+                self.store, self.round_id, self.experts.currentText(), target, self.actor
+            )
+        except Exception as exc:
+            show_exception(self, exc)
+            return
+        self.message.setStyleSheet("")
+        self.message.setText(f"已导出离线评分表：{written}")
+
+    def _ask_import(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        files, _ = QFileDialog.getOpenFileNames(self, "导入专家评分表", "", "Excel 工作簿 (*.xlsx)")
+        if files:
+            self.import_sheets([Path(f) for f in files])
+
+    def import_sheets(self, paths: list[Path]) -> list[str]:
+        """Read sheets back; each is stored whole or refused with the cells named."""
+        from ...scoring.sheets import import_score_sheets
+
+        results = import_score_sheets(self.store, self.round_id, paths, self.actor)
+        lines = [
+            f"{r.path.name}：已导入{r.expert}的{r.count}份评分"
+            if r.status == "imported"
+            else f"{r.path.name}：退回 — " + "；".join(r.errors)
+            for r in results
+        ]
+        refused = any(r.status == "rejected" for r in results)
+        self._load(self.experts.currentText())
+        self.message.setStyleSheet("color:#b3261e" if refused else "")
+        self.message.setText("\n".join(lines))
+        self.message.setWordWrap(True)
+        return lines
