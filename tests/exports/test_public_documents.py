@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import update
 
-from sme_review_desktop.demo import load_demo
 from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.certificates import (
@@ -27,7 +26,7 @@ from sme_review_desktop.publicity import finalize, start_publicity
 from sme_review_desktop.review import link_evidence, load_workspace, set_decision, set_note
 from sme_review_desktop.rounds import update_settings
 from sme_review_desktop.scoring.service import decide
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store import Store
 
 RARE = "𠀀"  # CJK Extension B: not in the bundled font
 
@@ -54,9 +53,8 @@ def _all_embedded(path: Path) -> None:
 
 
 @pytest.fixture
-def decided(tmp_path: Path) -> Store:
-    store = open_store(tmp_path / "data")
-    load_demo(store)
+def decided(demo_store: Store) -> Store:
+    store = demo_store
     for row in dossier_summaries(store, 1)[:3]:
         decide(store, 1, row.uscc, "approved", "符合条件", "组长")
     update_settings(

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from sme_review_desktop.demo import load_demo
 from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.scoring.service import (
@@ -27,15 +26,14 @@ from sme_review_desktop.scoring.sheets import (
     write_score_sheet,
 )
 from sme_review_desktop.scoring.summary_xlsx import write_score_summary
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store import Store
 
 SCORES = (18, 20, 21, 12, 13)  # 基本条件…特色创新, all within their maxima (20/25/25/15/15)
 
 
 @pytest.fixture
-def panel(tmp_path: Path) -> Store:
-    store = open_store(tmp_path / "data")
-    load_demo(store)
+def panel(demo_store: Store) -> Store:
+    store = demo_store
     rows = dossier_summaries(store, 1)
     for name in ("王一", "李二"):
         add_expert(store, 1, name, "秘书")
