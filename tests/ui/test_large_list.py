@@ -65,7 +65,6 @@ def test_ten_thousand_rows_filter_per_keystroke(qtbot: QtBot) -> None:
     expected = sum(1 for i in range(10_000) if i // 8 % 8 == 1 or i % 8 == 1)
     assert proxy.rowCount() == expected
     proxy.set_filters("wl", "met", "临清市")
-    assert all(
-        proxy.data(proxy.index(r, 2)) == "临清市" for r in range(min(proxy.rowCount(), 50))
-    )
+    assert 0 < proxy.rowCount() < expected
+    assert all(proxy.data(proxy.index(r, 2)) == "临清市" for r in range(min(proxy.rowCount(), 50)))
     assert max(timings) < 0.5, timings  # loose: a visible pause would be far beyond this
