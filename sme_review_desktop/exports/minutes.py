@@ -7,9 +7,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from ..errors import UserError
 from ..numbers import plain
@@ -18,7 +17,7 @@ from ..rules.rulebook import get_rulebook
 from ..scoring.service import DECISION_LABELS, expert_names, list_conflicts, score_summary
 from ..store import Store
 from .atomic import atomic_path
-from .pdf_kit import check_glyphs, grid, styles
+from .pdf_kit import build_a4, check_glyphs, grid, styles
 
 
 def _content(
@@ -109,17 +108,7 @@ def _pdf(
         Paragraph("记录人（签字）：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿＿＿", st["body"]),
     ]
     with atomic_path(target) as tmp:
-        doc = SimpleDocTemplate(
-            str(tmp),
-            pagesize=A4,
-            leftMargin=18 * mm,
-            rightMargin=18 * mm,
-            topMargin=18 * mm,
-            bottomMargin=18 * mm,
-            title=title,
-            initialFontName=styles()["body"].fontName,
-        )
-        doc.build(story)
+        build_a4(tmp, title, story)
 
 
 def _xlsx(

@@ -41,6 +41,11 @@ def _month_day(day: date) -> str:
     return f"{day.month}月{day.day}日"
 
 
+def _row(n: int, dossier: Dossier) -> list[str]:
+    v = dossier.versions[-1]
+    return [str(n), v.platform_name, v.operator_name, v.county, v.platform_type]
+
+
 def listing(store: Store, round_id: int, *, final: bool = False) -> Listing:
     """What the notice says: its title, text and table, from the round and its settings."""
     with store.read() as session:
@@ -62,17 +67,7 @@ def listing(store: Store, round_id: int, *, final: bool = False) -> Listing:
             if not certs:
                 raise UserError("该批次尚未认定（没有证书），不能导出认定名单。")
             first = certs[0][0]
-            rows = [
-                [
-                    str(n),
-                    d.versions[-1].platform_name,
-                    d.versions[-1].operator_name,
-                    d.versions[-1].county,
-                    d.versions[-1].platform_type,
-                    c.number,
-                ]
-                for n, (c, d) in enumerate(certs, start=1)
-            ]
+            rows = [[*_row(n, d), c.number] for n, (c, d) in enumerate(certs, start=1)]
             title = f"关于公布{year}年度{book.city}中小企业公共服务示范平台认定名单的通知"
             paragraphs = [
                 f"{basis}，并经公示无异议，现认定以下{len(rows)}家平台为{year}年度{book.city}"
@@ -94,16 +89,7 @@ def listing(store: Store, round_id: int, *, final: bool = False) -> Listing:
         if publicity is None:
             raise UserError("该批次尚未开始公示：请先设定公示开始日期（公示 → 开始公示）。")
         dossiers = approved_dossiers(session, round_id)
-        rows = [
-            [
-                str(n),
-                d.versions[-1].platform_name,
-                d.versions[-1].operator_name,
-                d.versions[-1].county,
-                d.versions[-1].platform_type,
-            ]
-            for n, d in enumerate(dossiers, start=1)
-        ]
+        rows = [_row(n, d) for n, d in enumerate(dossiers, start=1)]
         contact = str(settings.get("objection_contact") or "").strip()
         title = f"关于{year}年度{book.city}中小企业公共服务示范平台拟认定名单的公示"
         paragraphs = [

@@ -7,12 +7,15 @@ unembedded Helvetica, which a printed or archived document must never carry.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus import paragraph as _paragraph
 
 from .. import fonts
@@ -74,3 +77,18 @@ def check_glyphs(texts: Sequence[tuple[str, str]], font: str | None = None) -> N
             raise UserError(
                 f"{where}中的字符{shown}在字体中没有字形，打印会缺字：请核对或改用常用字后再导出。"
             )
+
+
+def build_a4(target: Path, title: str, story: list[Flowable]) -> None:
+    """A portrait A4 document with 18 mm margins, every font embedded."""
+    doc = SimpleDocTemplate(
+        str(target),
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        initialFontName=fonts.register(),
+    )
+    doc.build(story)

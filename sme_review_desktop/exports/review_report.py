@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ..errors import UserError
 from ..review import DECISIONS, Workspace, load_workspace
 from ..scoring.service import find_dossier
 from ..store import Store
 from .atomic import atomic_path
-from .pdf_kit import check_glyphs, grid, styles
+from .pdf_kit import build_a4, check_glyphs, grid, styles
 
 
 def _when(ws: Workspace, article: int, item: int, part: str) -> str:
@@ -121,15 +120,5 @@ def write_review_report(store: Store, round_id: int, uscc: str, target: Path) ->
     texts += [(c.note, f"第{c.article}条的评审备注") for c in ws.checks.values() if c.note]
     check_glyphs(texts)
     with atomic_path(target) as tmp:
-        doc = SimpleDocTemplate(
-            str(tmp),
-            pagesize=A4,
-            leftMargin=18 * mm,
-            rightMargin=18 * mm,
-            topMargin=18 * mm,
-            bottomMargin=18 * mm,
-            title=f"评审意见表 {ws.platform_name}",
-            initialFontName=styles()["body"].fontName,
-        )
-        doc.build(build_story(ws))
+        build_a4(tmp, f"评审意见表 {ws.platform_name}", build_story(ws))
     return target
