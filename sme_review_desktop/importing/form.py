@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -40,16 +40,22 @@ class _Cell:
     number_format: str | None
 
 
+def _unreadable(name: str) -> ImportRejected:
+    return ImportRejected(
+        f"数据表“{name}”无法读取（文件已损坏、已加密或不是Excel工作簿）：请用Excel另存为不加密的 .xlsx 后重新提交。"
+    )
+
+
 def _rows_xlsx(data: bytes, name: str) -> list[tuple[_Cell, _Cell, _Cell]]:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    # openpyxl lets whatever its zip and XML parsing meet escape (BadZipFile, ParseError,
+    # TypeError from a mangled element, ValueError, KeyError…), and in read-only mode the sheet
+    # is parsed only while its rows are iterated: every such failure is a damaged workbook.
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportRejected(
-            f"数据表“{name}”无法读取（文件已损坏、已加密或不是Excel工作簿）：请用Excel另存为不加密的 .xlsx 后重新提交。"
-        ) from exc
+    except Exception as exc:
+        raise _unreadable(name) from exc
     try:
         if SHEET not in wb.sheetnames:
             raise ImportRejected(
@@ -61,24 +67,41 @@ def _rows_xlsx(data: bytes, name: str) -> list[tuple[_Cell, _Cell, _Cell]]:
             cells += [_Cell(None, None)] * (3 - len(cells))
             rows.append((cells[0], cells[1], cells[2]))
         return rows
+    except ImportRejected:
+        raise
+    except Exception as exc:
+        raise _unreadable(name) from exc
     finally:
         wb.close()
+
+
+class _Discard(io.TextIOBase):
+    """Where xlrd's warnings go: by default it prints them to stdout, into the CLI's JSON."""
+
+    def write(self, s: str) -> int:
+        return len(s)
 
 
 def _rows_xls(data: bytes, name: str) -> list[tuple[_Cell, _Cell, _Cell]]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=_Discard())
     except Exception as exc:  # xlrd raises bare XLRDError / struct errors on bad input
-        raise ImportRejected(
-            f"数据表“{name}”无法读取（文件已损坏、已加密或不是Excel工作簿）：请用Excel另存为不加密的 .xlsx 后重新提交。"
-        ) from exc
+        raise _unreadable(name) from exc
     if SHEET not in book.sheet_names():
         raise ImportRejected(
             f"数据表“{name}”中没有名为“{SHEET}”的工作表：请使用本系统导出的申报模板填写。"
         )
-    sheet = book.sheet_by_name(SHEET)
+    try:
+        return _xls_sheet_rows(book, book.sheet_by_name(SHEET))
+    except Exception as exc:  # a damaged record (an XF or format index out of range…)
+        raise _unreadable(name) from exc
+
+
+def _xls_sheet_rows(book: Any, sheet: Any) -> list[tuple[_Cell, _Cell, _Cell]]:
+    import xlrd
+
     rows: list[tuple[_Cell, _Cell, _Cell]] = []
     for r in range(1, sheet.nrows):
         cells: list[_Cell] = []
@@ -90,7 +113,10 @@ def _rows_xls(data: bytes, name: str) -> list[tuple[_Cell, _Cell, _Cell]]:
             fmt = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
             value: Any = cell.value
             if cell.ctype == xlrd.XL_CELL_DATE:
-                value = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+                # no day (negative, too large): the serial goes on as a number, for the field
+                # to judge with its name in the message
+                with contextlib.suppress(xlrd.xldate.XLDateError, ValueError, OverflowError):
+                    value = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
             elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                 value = bool(cell.value)
             elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
@@ -114,7 +140,8 @@ def has_form_sheet(data: bytes, name: str) -> bool:
         if name.lower().endswith(".xls"):
             import xlrd
 
-            return SHEET in xlrd.open_workbook(file_contents=data, on_demand=True).sheet_names()
+            book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=_Discard())
+            return SHEET in book.sheet_names()
         from openpyxl import load_workbook
 
         wb = load_workbook(io.BytesIO(data), read_only=True)

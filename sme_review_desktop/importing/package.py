@@ -6,8 +6,10 @@ lazily so a batch never holds more than one file in memory.
 
 from __future__ import annotations
 
+import lzma
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -52,6 +54,8 @@ def _is_workbook(name: str) -> bool:
 def _hidden(rel: str) -> bool:
     """System litter (macOS resource forks, Thumbs.db) is not evidence."""
     parts = PurePosixPath(rel).parts
+    if not parts:
+        return True  # "." or "": a zip member with no file name
     return any(p.startswith(".") or p == "__MACOSX" for p in parts) or parts[-1].lower() in (
         "thumbs.db",
         "desktop.ini",
@@ -122,6 +126,20 @@ def member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
+# What reading a damaged member can raise: a bad CRC or local header, a corrupt deflate,
+# bzip2 or lzma stream, a truncated file, an unsupported compression method.
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
+
+
 class _LimitedReader:
     """Reads a zip member but stops at its declared size: a lying header cannot blow up memory."""
 
@@ -130,19 +148,31 @@ class _LimitedReader:
         self._zf: zipfile.ZipFile | None = None
         self._fh: BinaryIO | None = None
 
+    def _damaged(self) -> ImportRejected:
+        return ImportRejected(
+            f"压缩包“{self.zpath.name}”中的“{member_name(self.info)}”无法解压（文件已损坏）：请重新压缩后提交。"
+        )
+
     def __enter__(self) -> BinaryIO:
-        self._zf = zipfile.ZipFile(self.zpath)
-        self._fh = self._zf.open(self.info)  # type: ignore[assignment]
+        try:
+            self._zf = zipfile.ZipFile(self.zpath)
+            self._fh = self._zf.open(self.info)  # type: ignore[assignment]
+        except _MEMBER_ERRORS as exc:
+            self.__exit__()
+            raise self._damaged() from exc
         return self  # type: ignore[return-value]
 
     def read(self, n: int = -1) -> bytes:
         assert self._fh is not None
         want = self.limit + 1 if n < 0 else min(n, self.limit + 1)
-        data = self._fh.read(want)
+        try:
+            data = self._fh.read(want)
+        except _MEMBER_ERRORS as exc:
+            raise self._damaged() from exc
         self.limit -= len(data)
         if self.limit < 0:
             raise ImportRejected(
-                f"压缩包“{self.zpath.name}”中的“{self.info.filename}”实际大小超出声明：文件可能已损坏。"
+                f"压缩包“{self.zpath.name}”中的“{member_name(self.info)}”实际大小超出声明：文件可能已损坏。"
             )
         return data
 

@@ -131,7 +131,9 @@ def _import(
     if package.problem:
         raise ImportRejected(package.problem)
     assert package.form is not None
-    form = read_form(package.form.read(), f"{package.name}/{package.form.rel_path}")
+    form_name = package.form.rel_path
+    where = package.name if form_name == package.name else f"{package.name}/{form_name}"
+    form = read_form(package.form.read(), where)
     result.uscc = form.uscc
     result.platform_name = str(form.values.get("platform_name", ""))
     result.warnings = list(form.warnings)
