@@ -1,18 +1,26 @@
-"""Starting the app: the QApplication, the store, and the main window."""
+"""Starting the app: the QApplication, the store, the first-run welcome, and the main window."""
 
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..errors import UserError
 from ..paths import resources_dir
+from ..settings import Settings
 from ..store import Store, open_store
 
 APP_TITLE = "示范平台认定评审系统"
+APP_ID = "sme-review-desktop"
+BUNDLED_FONT = "LXGWWenKai-Regular.ttf"
+# Office PCs have YaHei, Linux desktops Noto or WenQuanYi; the bundled font is the last resort,
+# so Chinese shows on any machine without anything downloaded.
+UI_FONTS = ["Microsoft YaHei UI", "Noto Sans CJK SC", "WenQuanYi Zen Hei"]
 
 
 def open_demo_store(data_dir: Path) -> Store:
@@ -26,32 +34,79 @@ def open_demo_store(data_dir: Path) -> Store:
     return store
 
 
+def app_icon() -> QIcon:
+    """The seal icon at every size drawn for it (``installer/make_icons.py``)."""
+    icon = QIcon()
+    folder = resources_dir() / "icons"
+    for name in ("app-32.png", "app-64.png", "app-256.png"):
+        if (folder / name).exists():
+            icon.addFile(str(folder / name))
+    return icon
+
+
+@cache
+def bundled_font_families() -> tuple[str, ...]:
+    """Register the bundled font with Qt (once per process); its family names."""
+    font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / BUNDLED_FONT))
+    return tuple(QFontDatabase.applicationFontFamilies(font_id)) if font_id >= 0 else ()
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own texts (standard buttons, file dialogs) in Chinese, from the bundled catalogues."""
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load(
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
+    ):
+        app.installTranslator(translator)
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_TITLE)
-    app.setOrganizationName("sme-review-desktop")
-    icon = resources_dir() / "icons" / "app.png"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setOrganizationName(APP_ID)
+    app.setDesktopFileName(APP_ID)
+    if sys.platform == "win32":
+        # Group the windows under the app's own taskbar button and icon, not python.exe's.
+        import ctypes
+
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(APP_ID)
+    app.setWindowIcon(app_icon())
+    if not app.findChildren(QTranslator):
+        install_qt_translations(app)
     font = QFont()
-    font.setFamilies(["Microsoft YaHei UI", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "LXGW WenKai"])
+    font.setFamilies([*UI_FONTS, *bundled_font_families()])
     font.setPointSize(10)
     app.setFont(font)
     return app
+
+
+def first_run(data_dir: Path, settings: Settings, *, offer_demo: bool) -> Store | None:
+    """The welcome while no reviewer is named; the demo store when the reviewer asked for it."""
+    from .welcome import WelcomeDialog
+
+    welcome = WelcomeDialog(data_dir, settings, offer_demo=offer_demo)
+    welcome.setWindowIcon(app_icon())
+    welcome.exec()
+    return welcome.demo_store
 
 
 def run(data_dir: Path, database_url: str | None = None, *, demo: bool = False) -> int:
     app = make_application()
     from .main_window import MainWindow
 
+    settings = Settings.load(data_dir)
+    store: Store | None = None
+    if not settings.reviewer_name:
+        store = first_run(data_dir, settings, offer_demo=demo)
     try:
-        store = open_demo_store(data_dir) if demo else open_store(data_dir, database_url)
+        if store is None:
+            store = open_demo_store(data_dir) if demo else open_store(data_dir, database_url)
     except UserError as exc:
         QMessageBox.critical(None, APP_TITLE, exc.message)
         return 2
-    window = MainWindow(store)
+    window = MainWindow(store, settings)
     window.show()
-    if not window.settings.reviewer_name:
-        window.ask_reviewer_name()
     return app.exec()

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
 from ..dossier_list import DossierSummary, dossier_summaries
 from ..rounds import create_round, list_rounds
 from ..settings import Settings
@@ -280,8 +279,9 @@ class MainWindow(QMainWindow):
 
     def new_round(self) -> None:
         from .round_dialog import NewRoundDialog
+        from .welcome import default_rulebook
 
-        dialog = NewRoundDialog(self)
+        dialog = NewRoundDialog(self, default_rulebook=default_rulebook(self.settings.bureau))
         if not dialog.exec():
             return
         rulebook_id, name, ref = dialog.values()
@@ -454,11 +454,6 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "快捷键", shortcuts_html())
 
     def show_about(self) -> None:
-        from ..rules.rulebook import all_rulebooks
+        from .about import AboutDialog
 
-        books = "<br>".join(f"· {b.title}" for b in all_rulebooks().values())
-        QMessageBox.about(
-            self,
-            "关于",
-            f"<b>{APP_TITLE}</b> {__version__}<br><br>数据目录：{self.store.data_dir}<br><br>已载入办法：<br>{books}",
-        )
+        AboutDialog(self.store, self).exec()
