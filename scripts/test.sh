@@ -7,3 +7,7 @@ bash scripts/setup.sh
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"
+# The installer's bundle, built from installer/sme_review.spec and driven headless (about a minute).
+if [ "${SME_SKIP_BUNDLE:-}" != 1 ]; then
+  bash scripts/bundle_smoke.sh
+fi
