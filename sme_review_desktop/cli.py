@@ -476,6 +476,18 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(data_dir(args.data_dir), args.database_url, demo=args.demo)
 
 
+def _leaf(
+    parent: Any, func: Any, name: str, *, help: str, round_id: bool = False
+) -> argparse.ArgumentParser:
+    """A command: its --json switch, its handler, and --round when it works on one round."""
+    p: argparse.ArgumentParser = parent.add_parser(name, help=help)
+    if round_id:
+        p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
+    p.set_defaults(func=func)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sme-review",
@@ -495,47 +507,46 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(title="commands 子命令", metavar="COMMAND")
 
-    p = sub.add_parser("rulebooks", help="列出办法 list the rulebooks (measures)")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_rulebooks)
+    _leaf(sub, cmd_rulebooks, "rulebooks", help="列出办法 list the rulebooks (measures)")
 
     rnd = sub.add_parser("round", help="认定批次 certification rounds")
     rsub = rnd.add_subparsers(title="round commands", metavar="ACTION", required=True)
-    p = rsub.add_parser("create", help="创建认定批次 create a round")
+    p = _leaf(rsub, cmd_round_create, "create", help="创建认定批次 create a round")
     p.add_argument("--rulebook", required=True, help="办法编号 rulebook id, e.g. liaocheng-2021")
     p.add_argument("--name", required=True, help="批次名称 round name")
     p.add_argument(
         "--reference-date", required=True, type=_date, help="基准日 reference date YYYY-MM-DD"
     )
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_round_create)
-    p = rsub.add_parser("list", help="列出认定批次 list rounds")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_round_list)
+    _leaf(rsub, cmd_round_list, "list", help="列出认定批次 list rounds")
 
-    p = sub.add_parser("import", help="导入申报材料 import dossier packages")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(sub, cmd_import, "import", help="导入申报材料 import dossier packages", round_id=True)
     p.add_argument(
         "paths", nargs="+", metavar="PATH", help="文件夹、zip或数据表 folder, zip, workbook"
     )
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("evaluate", help="按办法审核 evaluate a round against its rulebook")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_evaluate)
+    _leaf(
+        sub,
+        cmd_evaluate,
+        "evaluate",
+        help="按办法审核 evaluate a round against its rulebook",
+        round_id=True,
+    )
 
-    p = sub.add_parser("template", help="导出申报模板 write the blank data form of a measure")
+    p = _leaf(
+        sub, cmd_template, "template", help="导出申报模板 write the blank data form of a measure"
+    )
     p.add_argument("--rulebook", required=True, help="办法编号 rulebook id")
     p.add_argument("-o", "--output", required=True, help="输出文件 output .xlsx")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("expert", help="评审专家 experts of a round")
     esub = p.add_subparsers(title="expert commands", metavar="ACTION", required=True)
-    p = esub.add_parser("add", help="添加专家（及回避声明） add an expert (and conflicts)")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        esub,
+        cmd_expert_add,
+        "add",
+        help="添加专家（及回避声明） add an expert (and conflicts)",
+        round_id=True,
+    )
     p.add_argument("--name", required=True, help="专家姓名 expert name")
     p.add_argument("--organisation", help="工作单位 organisation")
     p.add_argument(
@@ -545,39 +556,50 @@ def build_parser() -> argparse.ArgumentParser:
         help="回避的单位 conflict with this applicant",
     )
     p.add_argument("--reason", help="回避原因 reason for the conflict")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_expert_add)
 
     scores = sub.add_parser("scores", help="专家评分 expert scores")
     ssub = scores.add_subparsers(title="scores commands", metavar="ACTION", required=True)
-    p = ssub.add_parser("template", help="导出专家离线评分表 write an expert's score sheet")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        ssub,
+        cmd_scores_template,
+        "template",
+        help="导出专家离线评分表 write an expert's score sheet",
+        round_id=True,
+    )
     p.add_argument("--expert", required=True, help="专家姓名 expert name")
     p.add_argument("-o", "--output", required=True, help="输出文件 output .xlsx")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_scores_template)
-    p = ssub.add_parser("import", help="导入专家评分表 read score sheets back")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        ssub,
+        cmd_scores_import,
+        "import",
+        help="导入专家评分表 read score sheets back",
+        round_id=True,
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="评分表 score sheet .xlsx")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_scores_import)
-    p = ssub.add_parser("enter", help="录入评分 enter one expert's points for one dossier")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        ssub,
+        cmd_scores_enter,
+        "enter",
+        help="录入评分 enter one expert's points for one dossier",
+        round_id=True,
+    )
     p.add_argument("--expert", required=True, help="专家姓名 expert name")
     p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
     p.add_argument(
         "points", nargs="+", metavar="指标=分数", help="criterion=points, e.g. 基本条件=18"
     )
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_scores_enter)
-    p = ssub.add_parser("summary", help="评分汇总 aggregate, rank (and xlsx with -o)")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        ssub,
+        cmd_scores_summary,
+        "summary",
+        help="评分汇总 aggregate, rank (and xlsx with -o)",
+        round_id=True,
+    )
     p.add_argument("-o", "--output", help="专家评分汇总表 .xlsx")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_scores_summary)
 
-    p = sub.add_parser("decide", help="记录认定决定 record the panel's decision")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        sub, cmd_decide, "decide", help="记录认定决定 record the panel's decision", round_id=True
+    )
     p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
     p.add_argument(
         "--decision",
@@ -586,109 +608,121 @@ def build_parser() -> argparse.ArgumentParser:
         help="拟认定/不予认定/纳入培育库",
     )
     p.add_argument("--reason", default="", help="理由 reason")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_decide)
 
-    p = rsub.add_parser("settings", help="查看或修改批次设置 show or change round settings")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        rsub,
+        cmd_round_settings,
+        "settings",
+        help="查看或修改批次设置 show or change round settings",
+        round_id=True,
+    )
     p.add_argument(
         "--set",
         action="append",
         metavar="KEY=VALUE",
         help="e.g. objection_contact=联系人：… 电话：…",
     )
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_round_settings)
 
     cal = sub.add_parser("calendar", help="工作日与节假日 working days and holidays")
     csub = cal.add_subparsers(title="calendar commands", metavar="ACTION", required=True)
-    p = csub.add_parser("workdays", help="计算N个工作日的期间 compute a period of N working days")
+    p = _leaf(
+        csub,
+        cmd_calendar_workdays,
+        "workdays",
+        help="计算N个工作日的期间 compute a period of N working days",
+    )
     p.add_argument("--start", required=True, type=_date, help="起始日 YYYY-MM-DD")
     p.add_argument("--days", required=True, type=int, help="工作日数 working days")
     p.add_argument(
         "--assume-weekends", action="store_true", help="缺少节假日数据的年份按周末计算 (warned)"
     )
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_calendar_workdays)
-    p = csub.add_parser("import", help="导入节假日安排表 import a holiday table (csv/xlsx)")
+    p = _leaf(
+        csub,
+        cmd_calendar_import,
+        "import",
+        help="导入节假日安排表 import a holiday table (csv/xlsx)",
+    )
     p.add_argument("file", help="节假日表 holiday table")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_calendar_import)
 
     pub = sub.add_parser("publicity", help="公示 publicity")
     psub = pub.add_subparsers(title="publicity commands", metavar="ACTION", required=True)
-    p = psub.add_parser("start", help="开始公示拟认定名单 start publicity")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        psub, cmd_publicity_start, "start", help="开始公示拟认定名单 start publicity", round_id=True
+    )
     p.add_argument("--start", required=True, type=_date, help="公示开始日 YYYY-MM-DD")
     p.add_argument("--days", type=int, help="工作日数 working days (default: the measure's)")
     p.add_argument("--assume-weekends", action="store_true", help="缺少节假日数据的年份按周末计算")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_publicity_start)
 
     p = sub.add_parser("objection", help="异议 objections during publicity")
     osub = p.add_subparsers(title="objection commands", metavar="ACTION", required=True)
-    p = osub.add_parser("add", help="登记异议 log an objection")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(osub, cmd_objection_add, "add", help="登记异议 log an objection", round_id=True)
     p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
     p.add_argument("--date", required=True, type=_date, help="收到日期 YYYY-MM-DD")
     p.add_argument("--content", required=True, help="异议内容 content")
     p.add_argument("--outcome", help="处理结果 outcome")
     p.add_argument("--upheld", choices=["yes", "no"], help="异议是否成立 upheld?")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_objection_add)
 
-    p = sub.add_parser("finalize", help="认定并锁定批次 certify and lock the round")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        sub,
+        cmd_finalize,
+        "finalize",
+        help="认定并锁定批次 certify and lock the round",
+        round_id=True,
+    )
     p.add_argument("--date", required=True, type=_date, help="认定日期 YYYY-MM-DD")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_finalize)
 
     reg = sub.add_parser("register", help="示范平台名录 the register of certified platforms")
     gsub = reg.add_subparsers(title="register commands", metavar="ACTION", required=True)
-    p = gsub.add_parser("list", help="名录与到期、报送情况 list with status and duties")
+    p = _leaf(
+        gsub, cmd_register_list, "list", help="名录与到期、报送情况 list with status and duties"
+    )
     p.add_argument("--date", type=_date, help="统计日期 as of YYYY-MM-DD (default today)")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_register_list)
-    p = gsub.add_parser("report", help="登记收到的报告 record a report received")
+    p = _leaf(gsub, cmd_register_report, "report", help="登记收到的报告 record a report received")
     p.add_argument("--certificate", required=True, help="证书编号 certificate number")
     p.add_argument("--period", required=True, help="报告期，如 2027Q1 或 2027 period")
     p.add_argument("--date", required=True, type=_date, help="收到日期 YYYY-MM-DD")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_register_report)
-    p = gsub.add_parser("complaint", help="登记投诉 log a complaint")
+    p = _leaf(gsub, cmd_register_complaint, "complaint", help="登记投诉 log a complaint")
     p.add_argument("--certificate", required=True, help="证书编号 certificate number")
     p.add_argument("--date", required=True, type=_date, help="收到日期 YYYY-MM-DD")
     p.add_argument("--content", required=True, help="投诉内容 content")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_register_complaint)
-    p = gsub.add_parser("revoke", help="撤销 revoke a certification")
+    p = _leaf(gsub, cmd_register_revoke, "revoke", help="撤销 revoke a certification")
     p.add_argument("--certificate", required=True, help="证书编号 certificate number")
     p.add_argument("--date", required=True, type=_date, help="撤销日期 YYYY-MM-DD")
     p.add_argument("--reason", required=True, help="撤销理由 reason")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_register_revoke)
 
-    p = sub.add_parser(
-        "check", help="完整性检查 integrity check of the store, evidence and audit log"
+    _leaf(
+        sub,
+        cmd_check,
+        "check",
+        help="完整性检查 integrity check of the store, evidence and audit log",
     )
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_check)
 
     export = sub.add_parser("export", help="导出文书 export documents")
     xsub = export.add_subparsers(title="export commands", metavar="WHAT", required=True)
-    p = xsub.add_parser("minutes", help="会议纪要 meeting minutes (.pdf or .xlsx)")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        xsub,
+        cmd_export_minutes,
+        "minutes",
+        help="会议纪要 meeting minutes (.pdf or .xlsx)",
+        round_id=True,
+    )
     p.add_argument("--date", type=_date, help="会议日期 YYYY-MM-DD (default today)")
     p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.xlsx")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_export_minutes)
-    p = xsub.add_parser("notice", help="公示名单（或 --final 认定名单） notice list (.pdf/.xlsx)")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        xsub,
+        cmd_export_notice,
+        "notice",
+        help="公示名单（或 --final 认定名单） notice list (.pdf/.xlsx)",
+        round_id=True,
+    )
     p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.xlsx")
     p.add_argument("--final", action="store_true", help="认定名单 the final list after 认定")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_export_notice)
-    p = xsub.add_parser("certificates", help="证书 certificates of a finalised round (.pdf)")
+    p = _leaf(
+        xsub,
+        cmd_export_certificates,
+        "certificates",
+        help="证书 certificates of a finalised round (.pdf)",
+    )
     p.add_argument("--round", type=int, help="批次编号 round id")
     p.add_argument("-o", "--output", required=True, help="输出文件 .pdf")
     p.add_argument(
@@ -701,28 +735,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offset-x", type=float, help="打印偏移（毫米，向右为正） printer offset x mm")
     p.add_argument("--offset-y", type=float, help="打印偏移（毫米，向上为正） printer offset y mm")
     p.add_argument("--calibration", action="store_true", help="套打校准页 calibration page")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_export_certificates)
-    p = xsub.add_parser("register", help="示范平台名录 the register (.xlsx)")
+    p = _leaf(xsub, cmd_export_register, "register", help="示范平台名录 the register (.xlsx)")
     p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
     p.add_argument("--date", type=_date, help="统计日期 as of YYYY-MM-DD (default today)")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_export_register)
-    p = xsub.add_parser("report", help="评审意见表 one dossier's review report (.pdf)")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        xsub,
+        cmd_export_report,
+        "report",
+        help="评审意见表 one dossier's review report (.pdf)",
+        round_id=True,
+    )
     p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
     p.add_argument("-o", "--output", required=True, help="输出文件 .pdf")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_export_report)
-    p = xsub.add_parser("scores", help="专家评分汇总表 score summary (.xlsx)")
-    p.add_argument("--round", required=True, type=int, help="批次编号 round id")
+    p = _leaf(
+        xsub,
+        cmd_export_scores,
+        "scores",
+        help="专家评分汇总表 score summary (.xlsx)",
+        round_id=True,
+    )
     p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_export_scores)
 
-    p = sub.add_parser("demo", help="载入演示数据 load the demo data set into the store")
-    p.add_argument("--json", action="store_true", help="输出JSON output JSON")
-    p.set_defaults(func=cmd_demo)
+    _leaf(sub, cmd_demo, "demo", help="载入演示数据 load the demo data set into the store")
     return parser
 
 
