@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from sme_review_desktop.demo import load_demo
 from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.publicity import (
@@ -28,24 +24,13 @@ from sme_review_desktop.register import (
 )
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import decide
-from sme_review_desktop.store import Store, open_store
-
-
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    s = open_store(folder)
-    load_demo(s)
-    s.close()
-    return folder
+from sme_review_desktop.store import Store
 
 
 @pytest.fixture
-def demo(demo_folder: Path, tmp_path: Path) -> Iterator[Store]:
-    shutil.copytree(demo_folder, tmp_path / "d")
-    s = open_store(tmp_path / "d")
-    yield s
-    s.close()
+def demo(demo_store: Store) -> Store:
+    """The demo data set, a fresh copy per test (built once per session in conftest)."""
+    return demo_store
 
 
 def _approve(store: Store, round_id: int, n: int) -> list[str]:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from sme_review_desktop.demo import load_demo
 from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import NotFound, UserError
 from sme_review_desktop.models import AuditEntry, Certificate, ReportDue
@@ -28,26 +24,15 @@ from sme_review_desktop.register import (
 )
 from sme_review_desktop.rules.rulebook import ReportDuty, get_rulebook
 from sme_review_desktop.scoring.service import decide
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store import Store
 
 LIAOCHENG, XIAN = 1, 2  # the demo's rounds
 
 
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo-register")
-    s = open_store(folder)
-    load_demo(s)
-    s.close()
-    return folder
-
-
 @pytest.fixture
-def demo(demo_folder: Path, tmp_path: Path) -> Iterator[Store]:
-    shutil.copytree(demo_folder, tmp_path / "d")
-    s = open_store(tmp_path / "d")
-    yield s
-    s.close()
+def demo(demo_store: Store) -> Store:
+    """The demo data set, a fresh copy per test (built once per session in conftest)."""
+    return demo_store
 
 
 def _certify(store: Store, round_id: int, certified_on: date, n: int = 1) -> list[tuple[str, str]]:
