@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -19,7 +20,6 @@ from sme_review_desktop import uscc
 from sme_review_desktop.rules.engine import (
     Applicant,
     Evaluation,
-    PartResult,
     Value,
     Verdict,
     evaluate,
@@ -27,12 +27,16 @@ from sme_review_desktop.rules.engine import (
 from sme_review_desktop.rules.rulebook import (
     ConditionArticle,
     ConditionItem,
-    Part,
     Rulebook,
     get_rulebook,
 )
 
+from . import helpers
+
 BOOK = get_rulebook("xian-2018")
+rule_part = partial(helpers.rule_part, BOOK)
+has_judgment = partial(helpers.has_judgment, BOOK)
+part = helpers.part
 REF = date(2025, 4, 30)
 
 YANTA = uscc.build("91", "610113", "MA6U0001")  # 雁塔区企业
@@ -83,36 +87,6 @@ def run(
     figures = {**BASE, **(changes or {})}
     figures = {k: v for k, v in figures.items() if v is not None}
     return evaluate(book, figures, who or applicant(), ref, materials)
-
-
-def part(ev: Evaluation, article: int, item: int, part_id: str) -> PartResult:
-    for p in ev.item(article, item).parts:
-        if p.id == part_id:
-            return p
-    raise KeyError((article, item, part_id))
-
-
-def rule_part(article: int, item: int, part_id: str, inner: str | None = None) -> Part:
-    for ci in BOOK.condition_items():
-        if (ci.article, ci.item) != (article, item):
-            continue
-        for p in ci.parts:
-            if p.id != part_id:
-                continue
-            if inner is None:
-                return p
-            for group in p.groups:
-                for q in group:
-                    if q.id == inner:
-                        return q
-    raise KeyError((article, item, part_id, inner))
-
-
-def has_judgment(article: int, item: int) -> bool:
-    for ci in BOOK.condition_items():
-        if (ci.article, ci.item) == (article, item):
-            return any(p.judge for p in ci.parts)
-    raise KeyError((article, item))
 
 
 def only(*functions: str) -> dict[str, Value]:
