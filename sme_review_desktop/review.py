@@ -89,6 +89,8 @@ class Workspace:
     checks: dict[tuple[int, int, str], CheckState] = field(default_factory=dict)
     complete_at: datetime | None = None
     complete_by: str | None = None
+    form_path: str | None = None  # the data-form workbook as submitted, and its blob
+    form_sha256: str | None = None
 
     def items(self) -> list[ItemResult]:
         """The items a reviewer must decide: undeclared service functions are left out."""
@@ -190,6 +192,8 @@ def load_workspace(store: Store, dossier_id: int, version: int | None = None) ->
             checks={(c.article, c.item, c.part): _state(c, evidence) for c in checks},
             complete_at=dossier.review_complete_at,
             complete_by=dossier.review_complete_by,
+            form_path=chosen.form_path,
+            form_sha256=chosen.form_sha256,
         )
 
 

@@ -117,13 +117,24 @@ def _check_limits(
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
-    """The member's real name: Windows' zip writes GBK without the UTF-8 flag (read as cp437)."""
+    """The member's real name, whatever wrote the zip.
+
+    Without the UTF-8 flag Python reads the name as cp437. Windows' own zip wrote GBK there;
+    macOS Archive Utility and some Linux tools write UTF-8 without setting the flag. Chinese
+    GBK bytes are almost never valid UTF-8, so strict UTF-8 first, then GB18030.
+    """
     if info.flag_bits & UTF8_FLAG:
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("gb18030")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
         return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 # What reading a damaged member can raise: a bad CRC or local header, a corrupt deflate,

@@ -146,6 +146,9 @@ def _import(
     evidence_store = EvidenceStore(store.evidence_dir)
     staging = evidence_store.new_staging()
     try:
+        # The workbook itself is kept too, with sheets the app does not read (dossier-format).
+        with package.form.open() as fh:
+            form_blob = staging.add(fh)
         total = sum(f.size for f in package.evidence) or 1
         done = 0
         staged: list[tuple[str, str, int, int | None]] = []
@@ -162,7 +165,7 @@ def _import(
         if cancelled and cancelled():
             raise ImportCancelled(f"已取消：“{package.name}”未导入。")
         with store.write() as session:
-            _write(session, book, round_id, package, form, staged, actor, result)
+            _write(session, book, round_id, package, form, form_blob, staged, actor, result)
         staging.commit()
     except BaseException:
         staging.discard()
@@ -175,6 +178,7 @@ def _write(
     round_id: int,
     package: Package,
     form: DataForm,
+    form_blob: tuple[str, int],
     staged: list[tuple[str, str, int, int | None]],
     actor: str,
     result: ImportResult,
@@ -201,6 +205,14 @@ def _write(
         dossier = Dossier(round_id=round_id, applicant_id=applicant.id)
         session.add(dossier)
         session.flush()
+    blobs = {form_blob[0]: form_blob[1]} | {sha: size for _, sha, size, _ in staged}
+    known_blobs = set(
+        session.scalars(select(EvidenceBlob.sha256).where(EvidenceBlob.sha256.in_(blobs)))
+    )
+    for sha, size in blobs.items():
+        if sha not in known_blobs:
+            session.add(EvidenceBlob(sha256=sha, size=size))
+    session.flush()  # blobs first: the version row refers to its form's blob
     number = (
         session.scalar(
             select(func.max(DossierVersion.number)).where(DossierVersion.dossier_id == dossier.id)
@@ -219,20 +231,14 @@ def _write(
         legal_form=str(form.values.get("legal_form", "")),
         warnings=list(form.warnings),
         unknown_fields=dict(form.unknown),
+        form_path=package.form.rel_path if package.form else None,
+        form_sha256=form_blob[0],
     )
     session.add(version)
     version.figures = [
         DeclaredFigure(key=k, value=encode(v), raw=form.raw.get(k)) for k, v in form.values.items()
     ]
-    known_blobs = set(
-        session.scalars(
-            select(EvidenceBlob.sha256).where(EvidenceBlob.sha256.in_({s for _, s, _, _ in staged}))
-        )
-    )
-    for rel_path, sha, size, material in staged:
-        if sha not in known_blobs:
-            session.add(EvidenceBlob(sha256=sha, size=size))
-            known_blobs.add(sha)
+    for rel_path, sha, _size, material in staged:
         version.evidence.append(
             EvidenceFile(sha256=sha, rel_path=rel_path, material_number=material)
         )

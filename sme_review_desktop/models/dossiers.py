@@ -65,6 +65,9 @@ class DossierVersion(Base):
     legal_form: Mapped[str] = mapped_column(String(20), default="")
     warnings: Mapped[list[str]] = mapped_column(default=list)
     unknown_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The data-form workbook as submitted, every sheet kept (dossier-format: 其他工作表原样保存).
+    form_path: Mapped[str | None] = mapped_column(String(1000))
+    form_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blob.sha256"))
 
     dossier: Mapped[Dossier] = relationship(back_populates="versions")
     figures: Mapped[list[DeclaredFigure]] = relationship(

@@ -20,7 +20,7 @@ from sme_review_desktop.evidence import EvidenceCorrupt, EvidenceStore
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import import_package, import_paths
 from sme_review_desktop.integrity import check_store
-from sme_review_desktop.models import Dossier, EvidenceBlob, EvidenceFile
+from sme_review_desktop.models import Dossier, DossierVersion, EvidenceBlob, EvidenceFile
 from sme_review_desktop.review import load_workspace
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store import Store, open_store
@@ -72,7 +72,13 @@ def test_evidence_is_stored_byte_for_byte_under_its_sha256(store: Store, tmp_pat
         assert es.verify(sha)
     with store.read() as session:
         sizes = {b.sha256: b.size for b in session.scalars(select(EvidenceBlob))}
-    assert sizes == {_sha(d): len(d) for d in files.values()}
+        version = session.scalars(select(DossierVersion)).one()
+    # The data-form workbook is kept whole beside the evidence (dossier-format: 其他工作表原样保存).
+    form = (folder / "申报数据表.xlsx").read_bytes()
+    assert version.form_path == "申报数据表.xlsx"
+    assert version.form_sha256 == _sha(form)
+    assert es.open_verified(_sha(form)) == form
+    assert sizes == {_sha(d): len(d) for d in [*files.values(), form]}
     assert check_store(store).ok
 
 
@@ -87,10 +93,11 @@ def test_same_file_in_two_versions_and_two_dossiers_is_stored_once(
     b1 = make_folder(tmp_path / "b", "乙", n=2, files={"13.pdf": shared})
     results = list(import_paths(store, rid, [a1, a2, b1], "测试"))
     assert [r.status for r in results] == ["imported", "new_version", "imported"]
-    blobs = [p for p in store.evidence_dir.glob("??/*") if p.is_file()]
-    assert [p.name for p in blobs] == [_sha(shared)]
+    forms = {_sha((f / "申报数据表.xlsx").read_bytes()) for f in (a1, a2, b1)}
+    blobs = {p.name for p in store.evidence_dir.glob("??/*") if p.is_file()}
+    assert blobs == {_sha(shared), *forms}
     with store.read() as session:
-        assert session.scalars(select(EvidenceBlob.sha256)).all() == [_sha(shared)]
+        assert set(session.scalars(select(EvidenceBlob.sha256))) == {_sha(shared), *forms}
         rows = session.scalars(select(EvidenceFile)).all()
         assert len(rows) == 4
         assert {r.rel_path for r in rows} == {

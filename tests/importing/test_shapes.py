@@ -184,6 +184,26 @@ def test_mixed_utf8_and_gbk_members(store: Store, tmp_path: Path) -> None:
     }
 
 
+def test_utf8_names_without_the_flag_as_macos_writes_them(store: Store, tmp_path: Path) -> None:
+    """macOS Archive Utility writes UTF-8 names without flag bit 11: not GBK, not mojibake."""
+    rid = new_round(store)
+    form = make_form(tmp_path / "f.xlsx")
+    z = tmp_path / "苹果电脑压缩.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        add_member(zf, "东昌府平台/申报数据表.xlsx", form.read_bytes(), encoding="utf-8")
+        add_member(zf, "东昌府平台/03_营业执照副本.pdf", evidence_bytes("m"), encoding="utf-8")
+        add_member(zf, "东昌府平台/（十三）真实性声明.pdf", evidence_bytes("n"), encoding="utf-8")
+    with zipfile.ZipFile(z) as zf:
+        assert not any(i.flag_bits & 0x800 for i in zf.infolist())
+    result = only(run(store, rid, z))
+    assert result.status == "imported", result.errors
+    assert result.dossier_id is not None
+    assert {k: v[0] for k, v in evidence_of(store, result.dossier_id).items()} == {
+        "03_营业执照副本.pdf": 3,
+        "（十三）真实性声明.pdf": 13,
+    }
+
+
 def test_bare_xlsx_form_lists_every_material_missing(store: Store, tmp_path: Path) -> None:
     rid = new_round(store)
     form = make_form(tmp_path / "运河平台申报数据表.xlsx")

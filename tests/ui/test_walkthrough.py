@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -122,3 +128,23 @@ def test_reviewer_decision_is_shown_beside_the_app_suggestion(
     assert window.item_panel.rows[assets].buttons["unmet"].isChecked()
     ws = load_workspace(main_window.store, window.dossier_id)
     assert ws.check(item.article, item.item, "assets").decision == "unmet"
+
+
+def test_the_submitted_data_form_can_be_saved_whole(
+    qtbot: QtBot, main_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = _open(qtbot, main_window, "鲁西")
+    assert window.save_form_action.isEnabled()
+    target = tmp_path / "原件.xlsx"
+    window.save_form(str(target))
+    data = target.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == window.ws.form_sha256
+    assert load_workbook(target).sheetnames  # a real workbook, not an empty file
+
+    # A version imported before the app kept forms says so instead of writing anything.
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: said.append(a[2]))
+    window.ws.form_sha256 = None
+    window.save_form(str(tmp_path / "无.xlsx"))
+    assert said and "未保存申报数据表原件" in said[0]
+    assert not (tmp_path / "无.xlsx").exists()

@@ -6,11 +6,14 @@ the review service at once, then the window reloads the dossier's state.
 
 from __future__ import annotations
 
+from pathlib import Path, PurePosixPath
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -22,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from ... import review
-from ...evidence import EvidenceStore
+from ...evidence import EvidenceCorrupt, EvidenceStore
+from ...exports.atomic import atomic_path
 from ...review import LinkInfo, Workspace
 from ...rules.engine import ItemResult
 from ...rules.numbering import clause_label
@@ -101,6 +105,9 @@ class DossierWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.measure_dock)
         self.measure_dock.hide()
 
+        files = self.menuBar().addMenu("文件(&F)")
+        self.save_form_action = files.addAction("另存申报数据表原件…")
+        self.save_form_action.triggered.connect(self.save_form)
         edit = self.menuBar().addMenu("编辑(&E)")
         undo = self.undo_stack.createUndoAction(self, "撤销")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -193,6 +200,25 @@ class DossierWindow(QMainWindow):
         self.item_panel._item = None
         self._load_version_widgets()
         self.go_to(min(self.item_index, len(self.items) - 1), 0)
+
+    def save_form(self, target: str | None = None) -> None:
+        """Save the data-form workbook as the county sent it, every sheet included."""
+        sha, name = self.ws.form_sha256, self.ws.form_path
+        if sha is None or name is None:
+            QMessageBox.information(self, "申报数据表", "该版本导入较早，未保存申报数据表原件。")
+            return
+        if target is None:
+            target, _ = QFileDialog.getSaveFileName(
+                self, "另存申报数据表原件", PurePosixPath(name).name, "Excel 工作簿 (*.xlsx *.xls)"
+            )
+            if not target:
+                return
+        try:
+            data = EvidenceStore(self.store.evidence_dir).open_verified(sha)
+            with atomic_path(Path(target)) as tmp:
+                tmp.write_bytes(data)
+        except (EvidenceCorrupt, OSError) as exc:
+            QMessageBox.warning(self, "申报数据表", f"未能保存申报数据表原件：{exc}")
 
     # navigation ----------------------------------------------------------------------------
     @property
