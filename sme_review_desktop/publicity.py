@@ -254,6 +254,9 @@ class FinalizeResult:
 
 def finalize(store: Store, round_id: int, certified_on: date, actor: str) -> FinalizeResult:
     """认定: after publicity ends, certify the approved dossiers, number certificates, lock the round."""
+    from .backups import auto_backup
+
+    auto_backup(store, "锁定前")
     with store.write() as session:
         rnd = get_round(session, round_id)
         if rnd.locked_at is not None:

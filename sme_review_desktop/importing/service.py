@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..errors import ImportRejected, UserError
+from ..backups import auto_backup
 from ..evidence import EvidenceStore
 from ..figures import encode, typed_figures
 from ..models import (
@@ -279,6 +280,7 @@ def import_paths(
     cancelled: CancelFn | None = None,
 ) -> Iterator[ImportResult]:
     """Import every package found under ``paths``; one bad package never blocks the rest."""
+    auto_backup(store, "导入前")
     for index, package in enumerate(discover(paths, limits)):
         if cancelled and cancelled():
             return

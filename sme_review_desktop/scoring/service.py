@@ -20,6 +20,7 @@ from ..models import (
     Dossier,
     DossierVersion,
     Expert,
+    Publicity,
     Round,
     Score,
 )
@@ -231,9 +232,20 @@ def conflicted_dossiers(session: Session, expert_id: int) -> set[int]:
     return set(session.scalars(select(Conflict.dossier_id).where(Conflict.expert_id == expert_id)))
 
 
-def _check_open(rnd: Round) -> None:
+def frozen_reason(session: Session, rnd: Round) -> str | None:
+    """Why scores and decisions are read-only now: the list is public, or the round is locked."""
     if rnd.locked_at is not None:
-        raise ScoringError("该批次已锁定，评分不能再修改；如需更正请走“更正”流程。")
+        return "该批次已认定并锁定"
+    publicity = session.scalars(select(Publicity).where(Publicity.round_id == rnd.id)).first()
+    if publicity is not None:
+        return f"该批次结果已于{publicity.start.isoformat()}公示"
+    return None
+
+
+def check_open(session: Session, rnd: Round) -> None:
+    why = frozen_reason(session, rnd)
+    if why:
+        raise ScoringError(f"{why}，评分和认定决定只读；如需更改，请使用“更正”并写明理由。")
 
 
 def enter_scores(
@@ -246,7 +258,7 @@ def enter_scores(
 ) -> None:
     """Enter (or clear, with None) one expert's points per criterion name for one dossier."""
     with store.write() as session:
-        _check_open(get_round(session, round_id))
+        check_open(session, get_round(session, round_id))
         expert = find_expert(session, round_id, expert_name)
         apply_scores(session, expert, find_dossier(session, round_id, uscc), points, actor)
 
@@ -257,8 +269,14 @@ def apply_scores(
     dossier: Dossier,
     points: dict[str, Decimal | None],
     actor: str,
-) -> None:
-    """Within the caller's transaction: check and store one expert's points for one dossier."""
+    *,
+    action: str = "score.enter",
+    why: str | None = None,
+) -> bool:
+    """Within the caller's transaction: check and store one expert's points for one dossier.
+
+    Returns whether anything changed; ``action``/``why`` mark a 更正 in the audit log.
+    """
     if dossier.id in conflicted_dossiers(session, expert.id):
         raise ScoringError(f"专家“{expert.name}”已声明与该单位存在利害关系（回避），不能为其评分。")
     by_name = {c.name: c for c in ensure_scheme(session, expert.round_id)}
@@ -297,16 +315,19 @@ def apply_scores(
             score.points, score.entered_by = value, actor
     session.flush()
     after = _expert_points(session, expert.id, dossier.id)
-    if after != before:
-        audit.record(
-            session,
-            actor,
-            "score.enter",
-            round_id=expert.round_id,
-            dossier_id=dossier.id,
-            before={"expert": expert.name, "points": before},
-            after={"expert": expert.name, "points": after},
-        )
+    if after == before:
+        return False
+    audit.record(
+        session,
+        actor,
+        action,
+        round_id=expert.round_id,
+        dossier_id=dossier.id,
+        before={"expert": expert.name, "points": before},
+        after={"expert": expert.name, "points": after}
+        | ({"correction_reason": why} if why else {}),
+    )
+    return True
 
 
 def _expert_points(session: Session, expert_id: int, dossier_id: int) -> dict[str, str]:
@@ -406,7 +427,7 @@ def decide(store: Store, round_id: int, uscc: str, decision: str, reason: str, a
     """The panel's decision: approved (拟认定), rejected (不予认定), pool (纳入培育库, 聊城 only)."""
     with store.write() as session:
         rnd = get_round(session, round_id)
-        _check_open(rnd)
+        check_open(session, rnd)
         allowed = get_rulebook(rnd.rulebook_id).procedure.decisions
         if decision not in allowed:
             names = "、".join(f"{d}（{DECISION_LABELS[d]}）" for d in allowed)

@@ -30,7 +30,14 @@ from ..exports.atomic import atomic_path
 from ..numbers import plain
 from ..rounds import get_round
 from ..store import Store
-from .service import ScoringError, apply_scores, expert_grid, find_dossier, find_expert
+from .service import (
+    ScoringError,
+    apply_scores,
+    check_open,
+    expert_grid,
+    find_dossier,
+    find_expert,
+)
 
 SHEET = "评分表"
 CHECK_SHEET = "校验"
@@ -328,9 +335,7 @@ def _store_points(
     actor: str,
 ) -> int:
     with store.write() as session:
-        rnd = get_round(session, round_id)
-        if rnd.locked_at is not None:
-            raise ScoringError("该批次已锁定，评分不能再修改。")
+        check_open(session, get_round(session, round_id))
         expert = find_expert(session, round_id, payload["expert"])
         count = 0
         for r, (uscc, _) in enumerate(payload["dossiers"]):

@@ -1,0 +1,140 @@
+"""Reading the audit log for people: per round or per dossier, in Chinese, newest first."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Applicant, AuditEntry, Dossier, DossierVersion
+
+ACTIONS = {
+    "round.create": "创建认定批次",
+    "round.settings": "修改批次设置",
+    "round.finalize": "认定并锁定批次",
+    "dossier.import": "导入申报材料",
+    "check.decide": "审核结论",
+    "check.note": "审核备注",
+    "check.link": "关联证明材料",
+    "check.unlink": "取消关联证明材料",
+    "review.complete": "标记审核完成",
+    "review.reopen": "撤销审核完成",
+    "scoring.scheme": "评分方案",
+    "expert.add": "添加评审专家",
+    "expert.conflict": "专家回避",
+    "score.enter": "录入评分",
+    "score.sheet_written": "导出离线评分表",
+    "score.sheet_imported": "导入离线评分表",
+    "decision.set": "认定决定",
+    "correction.decision": "更正认定决定",
+    "correction.score": "更正评分",
+    "publicity.start": "公示",
+    "objection.add": "登记异议",
+    "objection.settle": "异议处理结果",
+    "register.report": "年度报告",
+    "register.complaint": "登记投诉",
+    "register.revoke": "撤销认定",
+    "holidays.import": "导入节假日安排",
+    "holidays.set": "设置节假日",
+    "holidays.remove": "删除节假日",
+    "backup.restore": "从备份恢复",
+}
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime  # local time, for people
+    actor: str
+    action: str
+    label: str
+    uscc: str
+    platform_name: str
+    before: str
+    after: str
+    reason: str  # the reason of a 更正 or a decision, when there is one
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(timespec="seconds"),
+            "actor": self.actor,
+            "action": self.action,
+            "label": self.label,
+            "uscc": self.uscc,
+            "platform_name": self.platform_name,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+        }
+
+
+def _text(value: dict[str, Any] | None) -> str:
+    if not value:
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _local(at: datetime) -> datetime:
+    # Stored in UTC (SQLite hands it back naive): shown in the PC's own zone.
+    aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return aware.astimezone().replace(tzinfo=None)
+
+
+def audit_rows(
+    session: Session, round_id: int | None = None, dossier_id: int | None = None
+) -> list[AuditRow]:
+    """Entries of one round (or one dossier), newest first, with the applicant named."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if round_id is not None:
+        query = query.where(AuditEntry.round_id == round_id)
+    if dossier_id is not None:
+        query = query.where(AuditEntry.dossier_id == dossier_id)
+    entries = session.scalars(query).all()
+    names = _names(session, {e.dossier_id for e in entries if e.dossier_id is not None})
+    rows = []
+    for e in entries:
+        uscc, name = names.get(e.dossier_id or 0, ("", ""))
+        after = e.after or {}
+        reason = str(after.get("correction_reason") or after.get("reason") or "")
+        rows.append(
+            AuditRow(
+                id=e.id,
+                at=_local(e.at),
+                actor=e.actor,
+                action=e.action,
+                label=ACTIONS.get(e.action, e.action),
+                uscc=uscc,
+                platform_name=name,
+                before=_text(e.before),
+                after=_text(e.after),
+                reason=reason,
+            )
+        )
+    return rows
+
+
+def _names(session: Session, dossier_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """uscc and newest platform name per dossier, in two queries whatever the count."""
+    if not dossier_ids:
+        return {}
+    codes = {
+        dossier_id: uscc
+        for dossier_id, uscc in session.execute(
+            select(Dossier.id, Applicant.uscc)
+            .join(Applicant, Applicant.id == Dossier.applicant_id)
+            .where(Dossier.id.in_(dossier_ids))
+        ).tuples()
+    }
+    platform: dict[int, str] = {}
+    for dossier_id, name in session.execute(
+        select(DossierVersion.dossier_id, DossierVersion.platform_name)
+        .where(DossierVersion.dossier_id.in_(dossier_ids))
+        .order_by(DossierVersion.number)
+    ).tuples():
+        platform[dossier_id] = name
+    return {d: (codes.get(d, ""), platform.get(d, "")) for d in dossier_ids}

@@ -1,0 +1,357 @@
+"""Backups: automatic copies of the store, and whole archives (store + evidence) to restore from.
+
+Automatic backups are SQLite online-backup copies in ``data_dir/backups`` named
+``{kind}-{YYYYmmdd-HHMMSS}.sqlite3``: one per working day, and one before every import batch,
+round lock and migration; they are pruned after ``Settings.backups_keep_days``. Evidence files
+need no automatic copy: they are content-addressed and never changed or deleted.
+
+An archive (备份与恢复) is one zip: ``manifest.json`` (size and SHA-256 of every member),
+``store.sqlite3``, ``settings.json`` and ``evidence/``. It is checked whole before anything is
+replaced, and a restore first backs up the store it replaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from . import __version__
+from .errors import StoreError, UserError
+from .exports.atomic import atomic_path
+from .settings import SETTINGS_FILE
+from .store import STORE_FILE, Store, backup_sqlite, head_revision
+
+FORMAT = "sme-review-backup"
+MANIFEST = "manifest.json"
+CHUNK = 1 << 20
+_STAMP = re.compile(r"-(\d{8}-\d{6})\.sqlite3$")
+
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+
+
+class BackupError(UserError):
+    """An archive is incomplete or damaged, or a backup could not be written."""
+
+
+class BackupCancelled(BackupError):
+    pass
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    kind: str
+    at: datetime
+    size: int
+
+
+def _stamp(now: datetime) -> str:
+    return now.strftime("%Y%m%d-%H%M%S")
+
+
+def auto_backup(store: Store, kind: str, *, now: datetime | None = None) -> Path | None:
+    """A consistent copy of the SQLite store; None for a server database (pg_dump's job)."""
+    db = store.data_dir / STORE_FILE
+    if not store.is_sqlite or not db.exists():
+        return None
+    now = now or datetime.now()
+    target = store.backups_dir / f"{kind}-{_stamp(now)}.sqlite3"
+    n = 1
+    while target.exists():  # two backups within a second: keep both
+        n += 1
+        target = store.backups_dir / f"{kind}-{_stamp(now)}-{n}.sqlite3"
+    try:
+        return backup_sqlite(db, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError(f"无法写入自动备份 {target}：{exc}") from exc
+
+
+def list_backups(store: Store) -> list[BackupFile]:
+    """Automatic backups in the data folder, newest first."""
+    found = []
+    for path in store.backups_dir.glob("*.sqlite3"):
+        m = _STAMP.search(path.name) or re.search(r"-(\d{8}-\d{6})-\d+\.sqlite3$", path.name)
+        if not m:
+            continue
+        at = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S")
+        kind = path.name.split("-", 1)[0]
+        found.append(BackupFile(path, kind, at, path.stat().st_size))
+    return sorted(found, key=lambda b: b.at, reverse=True)
+
+
+def daily_backup(store: Store, *, now: datetime | None = None) -> Path | None:
+    """The first start of a day backs the store up; later starts that day do nothing."""
+    now = now or datetime.now()
+    if any(b.kind == "每日" and b.at.date() == now.date() for b in list_backups(store)):
+        return None
+    return auto_backup(store, "每日", now=now)
+
+
+def prune(store: Store, keep_days: int, *, today: date | None = None) -> list[Path]:
+    """Delete automatic backups older than ``keep_days``; the newest one always stays."""
+    cutoff = (today or date.today()) - timedelta(days=keep_days)
+    backups = list_backups(store)
+    removed = []
+    for b in backups[1:]:
+        if b.at.date() < cutoff:
+            b.path.unlink(missing_ok=True)
+            removed.append(b.path)
+    return removed
+
+
+# archives --------------------------------------------------------------------------------
+@dataclass
+class ArchiveReport:
+    path: Path
+    manifest: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        m = self.manifest
+        head = [
+            f"备份文件：{self.path}",
+            f"创建时间：{m.get('created_at', '未知')}　软件版本：{m.get('app_version', '未知')}",
+            f"申报材料 {m.get('counts', {}).get('dossiers', '?')} 份，"
+            f"证明材料文件 {m.get('counts', {}).get('evidence', '?')} 个",
+        ]
+        if self.ok:
+            return [*head, "检查结果：完整，可以恢复。"]
+        return [*head, f"检查结果：发现{len(self.problems)}处问题，不能恢复：", *self.problems]
+
+
+def _hash_into(src: IO[bytes], dst: IO[bytes] | None, on_bytes: Callable[[int], None]) -> str:
+    h = hashlib.sha256()
+    while chunk := src.read(CHUNK):
+        h.update(chunk)
+        if dst is not None:
+            dst.write(chunk)
+        on_bytes(len(chunk))
+    return h.hexdigest()
+
+
+def _count(db: Path, sql: str) -> int:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return int(con.execute(sql).fetchone()[0])
+    finally:
+        con.close()
+
+
+def create_archive(
+    store: Store,
+    target: Path,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Path:
+    """Write store + evidence + settings into one zip; nothing under ``target`` on failure."""
+    if not store.is_sqlite:
+        raise BackupError(
+            "共享服务器（PostgreSQL）模式下请用 pg_dump 备份数据库，证明材料目录另行复制。"
+        )
+    evidence = sorted(p for p in store.evidence_dir.glob("??/*") if p.is_file())
+    with tempfile.TemporaryDirectory(prefix="sme-backup-") as scratch:
+        db = backup_sqlite(store.data_dir / STORE_FILE, Path(scratch) / STORE_FILE)
+        members: list[tuple[str, Path]] = [(STORE_FILE, db)]
+        settings = store.data_dir / SETTINGS_FILE
+        if settings.exists():
+            members.append((SETTINGS_FILE, settings))
+        members += [(f"evidence/{p.parent.name}/{p.name}", p) for p in evidence]
+        total = sum(p.stat().st_size for _, p in members) or 1
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, total)
+            if cancelled and cancelled():
+                raise BackupCancelled("已取消备份，未生成备份文件。")
+
+        files: dict[str, dict[str, Any]] = {}
+        try:
+            with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+                for name, path in members:
+                    # Evidence is mostly PDF and images: compressing it again gains nothing.
+                    method = zipfile.ZIP_DEFLATED if name == STORE_FILE else zipfile.ZIP_STORED
+                    info = zipfile.ZipInfo(name, date_time=datetime.now().timetuple()[:6])
+                    info.compress_type = method
+                    with path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                        sha = _hash_into(src, dst, step)
+                    files[name] = {"size": path.stat().st_size, "sha256": sha}
+                manifest = {
+                    "format": FORMAT,
+                    "version": 1,
+                    "app_version": __version__,
+                    "revision": head_revision(),
+                    "created_at": datetime.now().isoformat(timespec="seconds"),
+                    "counts": {
+                        "dossiers": _count(db, "select count(*) from dossier"),
+                        "evidence": len(evidence),
+                        "audit_entries": _count(db, "select count(*) from audit_entry"),
+                    },
+                    "files": files,
+                }
+                zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        except OSError as exc:
+            raise BackupError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from exc
+    return target
+
+
+def verify_archive(
+    path: Path,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    *,
+    extract_to: Path | None = None,
+) -> ArchiveReport:
+    """Check every member against the manifest, the database itself, and every evidence blob
+    the database names; optionally extract while checking (what restore does)."""
+    report = ArchiveReport(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        report.problems.append(f"不是有效的备份文件（无法作为 zip 打开）：{exc}")
+        return report
+    with zf:
+        try:
+            manifest = json.loads(zf.read(MANIFEST))
+        except (KeyError, ValueError, zipfile.BadZipFile):
+            report.problems.append(
+                "备份文件缺少清单（manifest.json）或清单已损坏：不是本系统的完整备份。"
+            )
+            return report
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            report.problems.append("清单格式不符：不是本系统的备份文件。")
+            return report
+        report.manifest = manifest
+        files: dict[str, dict[str, Any]] = manifest.get("files") or {}
+        if STORE_FILE not in files:
+            report.problems.append("备份中没有数据库文件 store.sqlite3。")
+        names = set(zf.namelist())
+        total = sum(int(f.get("size", 0)) for f in files.values()) or 1
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, total)
+            if cancelled and cancelled():
+                raise BackupCancelled("已取消。")
+
+        for name, meta in files.items():
+            if name not in names:
+                report.problems.append(f"缺少文件：{name}")
+                continue
+            if ".." in Path(name).parts or Path(name).is_absolute():
+                report.problems.append(f"文件路径不安全，已拒绝：{name}")
+                continue
+            out = (extract_to / name) if extract_to else None
+            try:
+                with zf.open(name) as src:
+                    if out is not None:
+                        out.parent.mkdir(parents=True, exist_ok=True)
+                        with out.open("wb") as dst:
+                            sha = _hash_into(src, dst, step)
+                    else:
+                        sha = _hash_into(src, None, step)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                report.problems.append(f"文件已损坏，无法读出：{name}（{exc}）")
+                continue
+            if sha != meta.get("sha256"):
+                report.problems.append(f"文件内容与清单不符（可能已损坏或被改动）：{name}")
+            elif name.startswith("evidence/") and Path(name).name != sha:
+                report.problems.append(f"证明材料文件名与其内容不符：{name}")
+        if report.problems or STORE_FILE not in files:
+            return report
+        report.problems += _check_database(zf, files, extract_to)
+    return report
+
+
+def _check_database(
+    zf: zipfile.ZipFile, files: dict[str, dict[str, Any]], extracted: Path | None
+) -> list[str]:
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="sme-verify-") as scratch:
+        db = extracted / STORE_FILE if extracted else Path(scratch) / STORE_FILE
+        if extracted is None:
+            with zf.open(STORE_FILE) as src, db.open("wb") as dst:
+                shutil.copyfileobj(src, dst, CHUNK)
+        try:
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            try:
+                status = [r[0] for r in con.execute("PRAGMA integrity_check")]
+                blobs = {r[0] for r in con.execute("select sha256 from evidence_blob")}
+                (revision,) = con.execute("select version_num from alembic_version").fetchone()
+            finally:
+                con.close()
+        except sqlite3.Error as exc:
+            return [f"备份中的数据库无法读取：{exc}"]
+        if status != ["ok"]:
+            problems.append("备份中的数据库未通过完整性检查：" + "；".join(status[:5]))
+        missing = sorted(b for b in blobs if f"evidence/{b[:2]}/{b}" not in files)
+        if missing:
+            problems.append(
+                f"数据库登记的证明材料有{len(missing)}个不在备份中（如 {missing[0][:12]}…）：备份不完整。"
+            )
+        if str(revision) > head_revision():
+            problems.append("此备份由更新版本的软件创建，请先升级本软件再恢复。")
+    return problems
+
+
+def restore_archive(
+    path: Path,
+    data_dir: Path,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> ArchiveReport:
+    """Replace the store in ``data_dir`` (closed by the caller) with the archive's, if complete.
+
+    The archive is extracted and checked in a staging folder first; only a complete archive
+    replaces anything, and the replaced store is kept as a 恢复前 backup. Evidence is merged:
+    blobs are content-addressed, so adding the archive's never changes an existing one.
+    """
+    staging = data_dir / f".restore-{_stamp(datetime.now())}"
+    staging.mkdir(parents=True)
+    try:
+        report = verify_archive(path, progress, cancelled, extract_to=staging)
+        if not report.ok:
+            return report
+        db = data_dir / STORE_FILE
+        if db.exists():
+            backup_sqlite(db, data_dir / "backups" / f"恢复前-{_stamp(datetime.now())}.sqlite3")
+        for name in report.manifest["files"]:
+            if not name.startswith("evidence/"):
+                continue
+            target = data_dir / name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, target)
+        settings = staging / SETTINGS_FILE
+        if settings.exists() and not (data_dir / SETTINGS_FILE).exists():
+            os.replace(settings, data_dir / SETTINGS_FILE)  # this PC's own settings stay
+        # Old WAL files would be replayed into the restored database: they go first.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        os.replace(staging / STORE_FILE, db)
+        return report
+    except OSError as exc:
+        raise StoreError(f"恢复失败，未作改动：{exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
