@@ -19,6 +19,7 @@ from typing import Any
 
 from . import __version__
 from .errors import UserError
+from .instance_lock import acquire
 from .paths import data_dir
 from .store import Store, open_store
 
@@ -40,7 +41,21 @@ def _emit(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(data_dir(args.data_dir), args.database_url)
+    """The store, opened once per command; a local store is held against other programs."""
+    if getattr(args, "_store", None) is None:
+        folder = data_dir(args.data_dir)
+        if not args.database_url:
+            args._lock = acquire(folder)
+        args._store = open_store(folder, args.database_url)
+    store: Store = args._store
+    return store
+
+
+def _release(args: argparse.Namespace) -> None:
+    if getattr(args, "_store", None) is not None:
+        args._store.close()
+    if getattr(args, "_lock", None) is not None:
+        args._lock.release()
 
 
 def _actor(args: argparse.Namespace) -> str:
@@ -151,19 +166,10 @@ def cmd_expert_add(args: argparse.Namespace) -> int:
 
 
 def cmd_scores_enter(args: argparse.Namespace) -> int:
-    from decimal import Decimal, InvalidOperation
-
+    from .cli_trust import parse_points
     from .scoring.service import enter_scores
 
-    points: dict[str, Decimal | None] = {}
-    for pair in args.points:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise UserError(f"分数应写成“指标=分数”，如 基本条件=18：{pair}")
-        try:
-            points[name.strip()] = Decimal(value) if value.strip() else None
-        except InvalidOperation:
-            raise UserError(f"“{name}”的分数不是数字：{value}") from None
+    points = parse_points(args.points)
     enter_scores(_store(args), args.round, args.expert, args.uscc, points, _actor(args))
     _emit(args, {"ok": True}, "已录入评分。")
     return 0
@@ -757,6 +763,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
 
     _leaf(sub, cmd_demo, "demo", help="载入演示数据 load the demo data set into the store")
+    from . import cli_trust
+
+    cli_trust.register(sub, xsub)
     return parser
 
 
@@ -775,6 +784,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head or similar: stop quietly, as cat does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        _release(args)
 
 
 if __name__ == "__main__":

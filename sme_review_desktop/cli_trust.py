@@ -1,0 +1,167 @@
+"""CLI commands of the trust features: 更正, the audit log, backups and restore."""
+
+from __future__ import annotations
+
+import argparse
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from . import cli
+from .errors import UserError
+from .paths import data_dir
+
+
+def parse_points(pairs: list[str]) -> dict[str, Decimal | None]:
+    points: dict[str, Decimal | None] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise UserError(f"分数应写成“指标=分数”，如 基本条件=18：{pair}")
+        try:
+            points[name.strip()] = Decimal(value) if value.strip() else None
+        except InvalidOperation:
+            raise UserError(f"“{name}”的分数不是数字：{value}") from None
+    return points
+
+
+def cmd_correct_decision(args: argparse.Namespace) -> int:
+    from .scoring.corrections import correct_decision
+    from .scoring.service import DECISION_LABELS
+
+    correct_decision(
+        cli._store(args), args.round, args.uscc, args.decision, args.reason, cli._actor(args)
+    )
+    cli._emit(args, {"ok": True}, f"已更正认定决定为：{DECISION_LABELS[args.decision]}")
+    return 0
+
+
+def cmd_correct_score(args: argparse.Namespace) -> int:
+    from .scoring.corrections import correct_scores
+
+    points = parse_points(args.points)
+    correct_scores(
+        cli._store(args), args.round, args.expert, args.uscc, points, args.reason, cli._actor(args)
+    )
+    cli._emit(args, {"ok": True}, "已更正评分。")
+    return 0
+
+
+def _audit_rows(args: argparse.Namespace) -> list[Any]:
+    from .audit_view import audit_rows
+    from .scoring.service import find_dossier
+
+    with cli._store(args).read() as session:
+        dossier_id = find_dossier(session, args.round, args.uscc).id if args.uscc else None
+        return audit_rows(session, args.round, dossier_id)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    rows = _audit_rows(args)
+    human = "\n".join(
+        f"{r.at:%Y-%m-%d %H:%M:%S}  {r.actor}  {r.label}  {r.platform_name}  {r.reason}".rstrip()
+        for r in rows
+    )
+    cli._emit(args, {"entries": [r.as_json() for r in rows]}, human or "（暂无审计记录）")
+    return 0
+
+
+def cmd_export_audit(args: argparse.Namespace) -> int:
+    from .exports.audit_xlsx import write_audit
+
+    rows = _audit_rows(args)
+    title = f"审计记录（批次{args.round}" + (f"，{args.uscc}）" if args.uscc else "）")
+    target = write_audit(rows, title, Path(args.output))
+    cli._emit(args, {"path": str(target), "entries": len(rows)}, f"已导出审计记录：{target}")
+    return 0
+
+
+def cmd_backup_create(args: argparse.Namespace) -> int:
+    from .backups import create_archive
+
+    target = create_archive(cli._store(args), Path(args.output))
+    cli._emit(args, {"path": str(target)}, f"已备份到：{target}")
+    return 0
+
+
+def cmd_backup_verify(args: argparse.Namespace) -> int:
+    from .backups import verify_archive
+
+    report = verify_archive(Path(args.archive))
+    payload = {"ok": report.ok, "problems": report.problems, "manifest": report.manifest}
+    cli._emit(args, payload, "\n".join(report.lines()))
+    return 0 if report.ok else 1
+
+
+def cmd_backup_restore(args: argparse.Namespace) -> int:
+    from . import audit
+    from .backups import restore_archive
+    from .instance_lock import acquire
+    from .store import open_store
+
+    if args.database_url:
+        raise UserError("共享服务器（PostgreSQL）模式请用 pg_restore 恢复数据库。")
+    folder = data_dir(args.data_dir)
+    with acquire(folder):
+        report = restore_archive(Path(args.archive), folder)
+        if report.ok:
+            store = open_store(folder)
+            with store.write() as session:
+                audit.record(
+                    session,
+                    cli._actor(args),
+                    "backup.restore",
+                    after={"archive": Path(args.archive).name, **report.manifest.get("counts", {})},
+                )
+            store.close()
+    payload = {"ok": report.ok, "problems": report.problems}
+    lines = report.lines()
+    cli._emit(args, payload, "\n".join([*lines, "已恢复。"] if report.ok else lines))
+    return 0 if report.ok else 1
+
+
+def cmd_backup_list(args: argparse.Namespace) -> int:
+    from .backups import list_backups
+
+    found = list_backups(cli._store(args))
+    payload = {
+        "backups": [
+            {"path": str(b.path), "kind": b.kind, "at": b.at.isoformat(), "size": b.size}
+            for b in found
+        ]
+    }
+    human = "\n".join(f"{b.at:%Y-%m-%d %H:%M:%S}  {b.kind}  {b.path}" for b in found)
+    cli._emit(args, payload, human or "（暂无自动备份）")
+    return 0
+
+
+def register(sub: Any, xsub: Any) -> None:
+    """Add the commands to the top-level and the export sub-parsers."""
+    leaf = cli._leaf
+    correct = sub.add_parser("correct", help="更正（结果公示后） correct a published result")
+    csub = correct.add_subparsers(title="correct commands", metavar="WHAT", required=True)
+    p = leaf(csub, cmd_correct_decision, "decision", help="更正认定决定", round_id=True)
+    p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
+    p.add_argument("--decision", required=True, choices=["approved", "rejected", "pool"])
+    p.add_argument("--reason", required=True, help="更正理由（记入审计记录）")
+    p = leaf(csub, cmd_correct_score, "score", help="更正专家评分", round_id=True)
+    p.add_argument("--expert", required=True, help="专家姓名 expert name")
+    p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
+    p.add_argument("--reason", required=True, help="更正理由（记入审计记录）")
+    p.add_argument("points", nargs="+", metavar="指标=分数", help="criterion=points")
+
+    p = leaf(sub, cmd_audit, "audit", help="审计记录 the audit log of a round", round_id=True)
+    p.add_argument("--uscc", help="只看这家单位 one applicant only")
+    p = leaf(xsub, cmd_export_audit, "audit", help="审计记录 audit log (.xlsx)", round_id=True)
+    p.add_argument("--uscc", help="只看这家单位 one applicant only")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
+
+    backup = sub.add_parser("backup", help="备份与恢复 backup and restore")
+    bsub = backup.add_subparsers(title="backup commands", metavar="ACTION", required=True)
+    p = leaf(bsub, cmd_backup_create, "create", help="备份数据与证明材料到一个文件")
+    p.add_argument("-o", "--output", required=True, help="备份文件 .zip")
+    p = leaf(bsub, cmd_backup_verify, "verify", help="检查备份文件是否完整")
+    p.add_argument("archive", help="备份文件 .zip")
+    p = leaf(bsub, cmd_backup_restore, "restore", help="从备份文件恢复（先检查完整性）")
+    p.add_argument("archive", help="备份文件 .zip")
+    leaf(bsub, cmd_backup_list, "list", help="列出自动备份 automatic backups")
