@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -73,10 +72,60 @@ class AuditRow:
         }
 
 
+KEYS = {
+    "decision": "决定",
+    "reason": "理由",
+    "correction_reason": "更正理由",
+    "expert": "专家",
+    "points": "分数",
+    "uscc": "统一社会信用代码",
+    "version": "版本",
+    "source": "来源",
+    "files": "文件数",
+    "rechecks": "需复核",
+    "state": "结论",
+    "note": "备注",
+    "start": "公示开始",
+    "end": "公示截止",
+    "days": "工作日",
+    "dossiers": "单位数",
+    "date": "日期",
+    "certified": "认定",
+    "excluded": "未认定",
+    "content": "内容",
+    "outcome": "处理结果",
+    "upheld": "异议成立",
+    "archive": "备份文件",
+}
+VALUES = {
+    "approved": "拟认定",
+    "rejected": "不予认定",
+    "pool": "纳入培育库",
+    "met": "符合",
+    "unmet": "不符合",
+    "fix": "需补正",
+    True: "是",
+    False: "否",
+}
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "，".join(f"{k} {_value(v)}" for k, v in value.items()) or "（无）"
+    if isinstance(value, list):
+        return "、".join(_value(v) for v in value) or "（无）"
+    if value is None:
+        return "（无）"
+    if isinstance(value, bool | str) and value in VALUES:
+        return VALUES[value]
+    return str(value)
+
+
 def _text(value: dict[str, Any] | None) -> str:
+    """before/after for people: 「决定：拟认定；理由：评审合格」, keys in Chinese where known."""
     if not value:
         return ""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return "；".join(f"{KEYS.get(k, k)}：{_value(v)}" for k, v in value.items())
 
 
 def _local(at: datetime) -> datetime:

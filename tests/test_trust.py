@@ -91,11 +91,11 @@ def test_a_correction_needs_a_reason_and_is_logged_with_it(demo_store: Store) ->
         "更正评分",
         "录入时把65录成60",
     )
-    assert '"60.00"' in corr_score.before
+    assert "综合评价 60.00" in corr_score.before
     assert "65" in corr_score.after
     assert corr_decision.action == "correction.decision"
     assert corr_decision.uscc == codes[1] and corr_decision.reason == "公示期间发现材料造假"
-    assert "approved" in corr_decision.before and "rejected" in corr_decision.after
+    assert "拟认定" in corr_decision.before and "不予认定" in corr_decision.after
     assert check_store(demo_store).ok  # the chain still holds
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from functools import cache
 from pathlib import Path
@@ -10,10 +11,13 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from .. import backups
 from ..errors import UserError
+from ..instance_lock import InstanceLock, acquire
 from ..paths import resources_dir
 from ..settings import Settings
 from ..store import Store, open_store
+from .tasks import run_task
 
 APP_TITLE = "示范平台认定评审系统"
 APP_ID = "sme-review-desktop"
@@ -101,12 +105,32 @@ def run(data_dir: Path, database_url: str | None = None, *, demo: bool = False) 
     store: Store | None = None
     if not settings.reviewer_name:
         store = first_run(data_dir, settings, offer_demo=demo)
+    lock: InstanceLock | None = None
     try:
+        if not database_url:
+            lock = acquire(data_dir)
         if store is None:
             store = open_demo_store(data_dir) if demo else open_store(data_dir, database_url)
     except UserError as exc:
+        if lock is not None:
+            lock.release()
         QMessageBox.critical(None, APP_TITLE, exc.message)
         return 2
     window = MainWindow(store, settings)
     window.show()
-    return app.exec()
+    run_task(lambda: daily_backups(store, settings), lambda _: None, _backup_failed)
+    try:
+        return app.exec()
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def daily_backups(store: Store, settings: Settings) -> None:
+    """The day's first start backs the store up and drops backups past the kept days."""
+    backups.daily_backup(store)
+    backups.prune(store, settings.backups_keep_days)
+
+
+def _backup_failed(exc: BaseException) -> None:
+    logging.getLogger(__name__).warning("daily backup failed: %s", exc)

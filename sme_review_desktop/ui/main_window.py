@@ -161,6 +161,10 @@ class MainWindow(QMainWindow):
         self._action(
             panel, "评审会议（投影）…", lambda: self._round_dialog("meeting"), QKeySequence("F5")
         )
+        from .trust import actions as trust
+
+        panel.addSeparator()
+        self._action(panel, "更正（结果公示后）…", lambda: trust.open_correction(self), None)
         public = self.menuBar().addMenu("公示与名录(&P)")
         self._action(public, "公示与认定…", self.open_publicity, None)
         self._action(public, "示范平台名录…", self.open_register, None)
@@ -170,7 +174,14 @@ class MainWindow(QMainWindow):
 
         self.exports = ExportMenu(self, self)
         self.exports.build(self.menuBar().addMenu("导出(&E)"))
+        tools = self.menuBar().addMenu("工具(&T)")
+        self._action(tools, "备份与恢复…", lambda: trust.open_backup(self), None)
+        self._action(tools, "完整性检查…", lambda: trust.open_integrity(self), None)
+        self._action(tools, "审计记录…", lambda: trust.open_audit(self), None)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        from .manual_viewer import open_manual
+
+        self._action(help_menu, "用户手册", lambda: open_manual(self), None)
         self._action(
             help_menu, "快捷键", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
         )

@@ -118,6 +118,7 @@ class DossierWindow(QMainWindow):
         view = self.menuBar().addMenu("查看(&V)")
         view.addAction(self.measure_dock.toggleViewAction())
         self.measure_dock.toggleViewAction().setText("办法原文 (M)")
+        view.addAction("本单位审计记录…").triggered.connect(self.show_audit)
 
     def _bind_keys(self) -> None:
         handlers = {
@@ -219,6 +220,13 @@ class DossierWindow(QMainWindow):
                 tmp.write_bytes(data)
         except (EvidenceCorrupt, OSError) as exc:
             QMessageBox.warning(self, "申报数据表", f"未能保存申报数据表原件：{exc}")
+
+    def show_audit(self) -> QWidget:
+        from ..trust.audit_window import AuditWindow
+
+        window = AuditWindow(self.store, self.ws.platform_name, self, dossier_id=self.dossier_id)
+        window.show()
+        return window
 
     # navigation ----------------------------------------------------------------------------
     @property

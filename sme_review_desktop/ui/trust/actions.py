@@ -1,0 +1,82 @@
+"""The 工具 menu and 评审 → 更正: opening the trust windows from the main window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ...dossier_list import dossier_summaries
+from ...rounds import get_round
+from ...rules.rulebook import get_rulebook
+from ...scoring.service import expert_names, scheme_specs
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
+
+def open_backup(window: MainWindow) -> QWidget | None:
+    if not window.ensure_reviewer():
+        return None
+    from .backup_dialog import BackupDialog
+
+    dialog = BackupDialog(window.store, window.settings, window.actor, window)
+    dialog.restored.connect(lambda: _after_restore(window))
+    dialog.show()
+    return dialog
+
+
+def _after_restore(window: MainWindow) -> None:
+    # The engine reconnects to the restored file; windows showing the old data must go.
+    for w in list(window.dossier_windows.values()) + list(window.round_windows):
+        w.close()
+    window.reload_rounds()
+
+
+def open_integrity(window: MainWindow) -> QWidget:
+    from .integrity_dialog import IntegrityDialog
+
+    dialog = IntegrityDialog(window.store, window)
+    dialog.show()
+    dialog.start()
+    return dialog
+
+
+def open_audit(window: MainWindow) -> QWidget | None:
+    round_id = window.current_round()
+    if round_id is None:
+        QMessageBox.information(window, "审计记录", "请先选择一个认定批次。")
+        return None
+    from .audit_window import AuditWindow
+
+    dialog = AuditWindow(window.store, window.rounds.currentText(), window, round_id=round_id)
+    dialog.show()
+    return dialog
+
+
+def open_correction(window: MainWindow) -> QWidget | None:
+    round_id = window.current_round()
+    if round_id is None:
+        QMessageBox.information(window, "更正", "请先选择一个认定批次。")
+        return None
+    if not window.ensure_reviewer():
+        return None
+    from .correction_dialog import CorrectionDialog
+
+    with window.store.read() as session:
+        decisions = list(get_rulebook(get_round(session, round_id).rulebook_id).procedure.decisions)
+    specs, _frozen = scheme_specs(window.store, round_id)
+    dialog = CorrectionDialog(
+        window.store,
+        round_id,
+        window.actor,
+        dossier_summaries(window.store, round_id),
+        expert_names(window.store, round_id),
+        specs,
+        decisions,
+        window,
+        uscc=window.selected_uscc(),
+    )
+    dialog.accepted.connect(window.reload_dossiers)
+    dialog.show()
+    return dialog
