@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..errors import ImportRejected, UserError
 from ..backups import auto_backup
+from ..errors import ImportRejected, UserError
 from ..evidence import EvidenceStore
 from ..figures import encode, typed_figures
 from ..models import (
