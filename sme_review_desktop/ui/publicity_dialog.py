@@ -63,6 +63,9 @@ class PublicityDialog(QDialog):
         self.days.setSuffix(" 个工作日")
         self.end = QLabel()
         self.end.setWordWrap(True)
+        # The form keeps fields at their size hint, which for a wrapping label is too narrow
+        # for 「2026-10-09，自9月28日至10月9日」: give the end date a line of its own width.
+        self.end.setMinimumWidth(560)
         self.start_button = QPushButton("开始公示")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
