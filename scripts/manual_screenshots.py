@@ -36,9 +36,9 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPlainTextEdit, QWidget
 
-from sme_review_desktop import review
+from sme_review_desktop import backups, review
 from sme_review_desktop.demo import LIAOCHENG, LIAOCHENG_BASE, DemoDossier, write_package
 from sme_review_desktop.dossier_list import DossierSummary, dossier_summaries
 from sme_review_desktop.exports.certificates import write_certificates
@@ -67,6 +67,11 @@ from sme_review_desktop.ui.round_dialog import NewRoundDialog
 from sme_review_desktop.ui.scoring.grid import ScoreGridWindow
 from sme_review_desktop.ui.scoring.meeting import MeetingWindow
 from sme_review_desktop.ui.scoring.panel_dialogs import ExpertsDialog, SchemeDialog
+from sme_review_desktop.ui.trust import actions as trust_actions
+from sme_review_desktop.ui.trust.audit_window import AuditWindow
+from sme_review_desktop.ui.trust.backup_dialog import BackupDialog
+from sme_review_desktop.ui.trust.correction_dialog import CorrectionDialog
+from sme_review_desktop.ui.trust.integrity_dialog import IntegrityDialog
 from sme_review_desktop.ui.welcome import WelcomeDialog
 from sme_review_desktop.ui.workspace.dossier_window import DossierWindow
 
@@ -97,6 +102,10 @@ SHOTS: dict[str, tuple[int, int]] = {
     "certificate_preview.png": BIG,
     "overlay_designer.png": (860, 440),
     "register.png": (1360, 560),
+    "correction.png": (560, 520),
+    "backup.png": (680, 500),
+    "integrity.png": (680, 420),
+    "audit.png": (1180, 560),
 }
 
 EXPERTS = (
@@ -145,9 +154,13 @@ class Shooter:
         widget.resize(*SHOTS[name])
         widget.show()
         widget.resize(*SHOTS[name])  # again: showing may apply the size hint
+        real = str(self.data_dir)
         for label in widget.findChildren(QLabel):
-            if str(self.data_dir) in label.text():
-                label.setText(label.text().replace(str(self.data_dir), SHOWN_DATA_DIR))
+            if real in label.text():
+                label.setText(label.text().replace(real, SHOWN_DATA_DIR))
+        for text in widget.findChildren(QPlainTextEdit):
+            if real in text.toPlainText():
+                text.setPlainText(text.toPlainText().replace(real, SHOWN_DATA_DIR))
         if focus is not None:  # else the first field shows selected text
             focus.setFocus()
         self.settle()
@@ -350,6 +363,22 @@ def publicity_and_certificates(r: Round) -> None:
     dialog.certified_on.setDate(QDate(2026, 10, 12))
     r.shots.shoot(dialog, "publicity.png", dialog.objections)
     dialog.close()
+
+    # From the publicity on, scores and decisions change only by 更正, with a reason.
+    r.main.reload_rounds(select=ROUND)
+    r.main.table.selectRow(0)
+    correction = trust_actions.open_correction(r.main)
+    assert isinstance(correction, CorrectionDialog)
+    luxi = r.rows["聊城鲁西中小企业综合服务平台"].uscc
+    correction.dossier.setCurrentIndex(correction.dossier.findData(luxi))
+    correction.kind.setCurrentIndex(1)
+    correction.expert.setCurrentText("赵四")
+    for box, value in zip(correction.points.values(), (17, 21, 21, 12, 12), strict=False):
+        box.setValue(value)
+    correction.reason.setPlainText("录入时将服务能力21分误录为11分等，经赵四本人签字确认更正。")
+    r.shots.shoot(correction, "correction.png", correction.reason)
+    if not correction.submit():
+        raise RuntimeError("the correction was refused")
     finalize(r.store, ROUND, date(2026, 10, 12), REVIEWER)
 
     r.show_list(13)
@@ -398,6 +427,24 @@ def demo_round(store: Store, folder: Path) -> None:
             raise RuntimeError(f"demo package rejected: {result.errors}")
 
 
+def safety(r: Round) -> None:
+    """工具: backups (the automatic ones the round made so far), the integrity check, the log."""
+    backup = trust_actions.open_backup(r.main)
+    assert isinstance(backup, BackupDialog)
+    r.shots.shoot(backup, "backup.png", backup.list)
+    backup.close()
+    check = trust_actions.open_integrity(r.main)
+    assert isinstance(check, IntegrityDialog)
+    r.shots.wait(lambda: check.report is not None, "the integrity check")
+    r.shots.shoot(check, "integrity.png", check.text)
+    check.close()
+    log = trust_actions.open_audit(r.main)
+    assert isinstance(log, AuditWindow)
+    r.shots.wait(lambda: log.model.rowCount() > 0, "the audit log")
+    log.search.setText("鲁西")
+    r.shots.shoot(log, "audit.png", log.table)
+
+
 STEPS: tuple[Callable[[Round], None], ...] = (
     first_start,
     import_batch,
@@ -405,6 +452,7 @@ STEPS: tuple[Callable[[Round], None], ...] = (
     panel,
     publicity_and_certificates,
     register,
+    safety,
 )
 
 
@@ -423,6 +471,7 @@ def run(out: Path) -> list[str]:
             main.exports.preview_after_export = False
             shots.keep.append(main)
             main.show()
+            backups.daily_backup(store)  # the app makes one at its first start of the day
             r = Round(shots, store, main, Path(tmp))
             r.show_list(12)
             for step in STEPS:
