@@ -12,7 +12,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import socket
+import platform
 import sys
 import threading
 import time
@@ -59,7 +59,7 @@ def _owner() -> dict[str, Any]:
     except (KeyError, OSError):
         user = ""
     return {
-        "host": socket.gethostname(),
+        "host": platform.node(),
         "user": user,
         "pid": os.getpid(),
         "since": datetime.now().isoformat(timespec="seconds"),
@@ -83,7 +83,7 @@ def _stale(path: Path, holder: dict[str, Any]) -> bool:
         return True
     if age > STALE_AFTER:
         return True
-    same_host = holder.get("host") == socket.gethostname()
+    same_host = holder.get("host") == platform.node()
     pid = holder.get("pid")
     return same_host and isinstance(pid, int) and pid != os.getpid() and not _pid_alive(pid)
 
@@ -106,11 +106,7 @@ class InstanceLock:
         if self._thread is not None:
             self._thread.join(timeout=1)
         holder = _read(self.path)
-        if (
-            holder
-            and holder.get("pid") == os.getpid()
-            and holder.get("host") == socket.gethostname()
-        ):
+        if holder and holder.get("pid") == os.getpid() and holder.get("host") == platform.node():
             self.path.unlink(missing_ok=True)
 
     def __enter__(self) -> InstanceLock:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import re
 import secrets
-import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -25,7 +25,7 @@ PART_PATTERN = re.compile(
     r"^\.(?P<name>.+)\.(?P<host>[0-9a-f]{6})-(?P<pid>\d+)\.[0-9a-f]{8}\.part$"
 )
 STALE_AFTER_SECONDS = 24 * 3600
-HOST = hashlib.sha256(socket.gethostname().encode("utf-8")).hexdigest()[:6]
+HOST = hashlib.sha256(platform.node().encode("utf-8")).hexdigest()[:6]
 
 
 if sys.platform == "win32":
