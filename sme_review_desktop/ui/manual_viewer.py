@@ -58,7 +58,6 @@ class ManualViewer(QWidget):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setWindowTitle("用户手册")
-        self.resize(1100, 780)
         self.path = path or manual_path()
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
@@ -89,6 +88,7 @@ class ManualViewer(QWidget):
         self.headings: list[Heading] = []
         self._natural: dict[str, tuple[int, int]] = {}  # picture → its own size
         self.load(self.path)
+        self.resize(1100, 780)
 
     # loading -------------------------------------------------------------------------------
     def load(self, path: Path) -> None:
@@ -97,7 +97,7 @@ class ManualViewer(QWidget):
             text = path.read_text(encoding="utf-8")
         except OSError:
             self.browser.setPlainText(f"未找到用户手册：{path}")
-            self.headings = []
+            self.headings, self._natural = [], {}
             self.contents.clear()
             return
         folder = str(path.parent)
