@@ -199,7 +199,7 @@ def _zip_files(zpath: Path, limits: ImportLimits) -> list[SourceFile]:
     try:
         with zipfile.ZipFile(zpath) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except _MEMBER_ERRORS as exc:  # e.g. NotImplementedError for a version 25.5 header
         raise ImportRejected(
             f"压缩包“{name}”无法打开（已损坏或不是zip文件）：请重新压缩后提交。"
         ) from exc

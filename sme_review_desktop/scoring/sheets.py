@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import secrets
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -46,6 +48,7 @@ FIRST_ROW = 6  # the first dossier row; rows above are the title and the header
 FIRST_SCORE_COL = 4  # A 序号, B 统一社会信用代码, C 平台名称, then one column per criterion
 CHUNK = 30000  # a cell holds at most 32,767 characters
 KEY_SETTING = "_sheet_key"  # per-round signing key, kept out of the settings a user sees
+MAX_UNPACKED = 20 * 1024 * 1024  # a sheet of thousands of dossiers unpacks to a few MB
 
 
 @dataclass
@@ -212,51 +215,73 @@ def _style(ws: Worksheet, payload: dict[str, Any]) -> None:
     ws.print_title_rows = "5:5"
 
 
-def _read_payload(wb: Any, key_for: Any) -> tuple[dict[str, Any] | None, list[str]]:
+def _read_payload(
+    wb: Any, round_id: int, key: str | None
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The signed payload, or why the sheet cannot be trusted; nothing unsigned gets through."""
     if SHEET not in wb.sheetnames or CHECK_SHEET not in wb.sheetnames:
         return None, ["这不是本系统导出的专家评分表（缺少“评分表”或校验信息）。"]
     check = wb[CHECK_SHEET]
+    if not isinstance(check, Worksheet) or not isinstance(wb[SHEET], Worksheet):
+        return None, ["这不是本系统导出的专家评分表（“评分表”或校验信息不是工作表）。"]
     if check["A1"].value != FORMAT:
         return None, ["评分表的校验信息已损坏或版本不符。"]
-    parts = []
+    parts: list[str] = []
     row = 2
-    while isinstance(check.cell(row, 1).value, str):
-        parts.append(check.cell(row, 1).value)
+    while isinstance(chunk := check.cell(row, 1).value, str):
+        parts.append(chunk)
         row += 1
     body = "".join(parts)
     try:
         payload = json.loads(body)
-        round_id = int(payload["round_id"])
-    except (ValueError, KeyError, TypeError):
+        sheet_round = int(payload["round_id"])
+    except (ValueError, KeyError, TypeError, IndexError):
         return None, ["评分表的校验信息已损坏，无法读取。"]
-    key = key_for(round_id)
+    if sheet_round != round_id:
+        return None, [
+            f"该评分表属于批次“{payload.get('round_name', '')}”（编号{sheet_round}），"
+            f"不是本批次（编号{round_id}）。"
+        ]
     signature = check["B1"].value
-    if key is None or not isinstance(signature, str):
-        return payload, []  # the caller reports the wrong round
-    if not hmac.compare_digest(_signature(key, body), signature):
+    # bytes, not str: compare_digest refuses non-ASCII text with a TypeError
+    if (
+        key is None
+        or not isinstance(signature, str)
+        or not hmac.compare_digest(
+            _signature(key, body).encode(), signature.encode("utf-8", "replace")
+        )
+    ):
         return None, ["评分表的校验信息被改动过（签名不符），不能导入。"]
     return payload, []
 
 
-def _read_sheet(
-    path: Path, round_id: int, key_for: Any
-) -> tuple[dict[str, Any] | None, dict[str, dict[str, Decimal | None]], list[str]]:
+def _too_big(data: bytes) -> bool:
+    """A real sheet unpacks to well under a megabyte; far more is a zip bomb, not a sheet."""
     try:
-        wb = load_workbook(path, data_only=False)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return False  # not a zip (or a damaged one): load_workbook says so
+
+
+def _read_sheet(
+    path: Path, round_id: int, key: str | None
+) -> tuple[dict[str, Any] | None, dict[str, dict[str, Decimal | None]], list[str]]:
+    # read into memory first: openpyxl leaves the file open (locked, on Windows) when it fails
+    try:
+        too_big = path.stat().st_size > MAX_UNPACKED
+        data = b"" if too_big else path.read_bytes()
+    except OSError as exc:
+        return None, {}, [f"无法读取评分表：{exc.strerror or type(exc).__name__}"]
+    if too_big or _too_big(data):
+        return None, {}, ["评分表过大（解压后超过20 MB），不是本系统导出的专家评分表。"]
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         return None, {}, [f"无法打开评分表：{type(exc).__name__}"]
-    payload, errors = _read_payload(wb, key_for)
+    payload, errors = _read_payload(wb, round_id, key)
     if payload is None:
         return None, {}, errors
-    if payload["round_id"] != round_id:
-        return (
-            None,
-            {},
-            [
-                f"该评分表属于批次“{payload.get('round_name', '')}”（编号{payload['round_id']}），"
-                f"不是本批次（编号{round_id}）。"
-            ],
-        )
     ws = wb[SHEET]
     layout = _layout(payload)
     criteria = payload["criteria"]
@@ -305,14 +330,13 @@ def import_score_sheets(
     """Read sheets back; each is stored whole in one transaction, or refused whole."""
     with store.read() as session:
         rnd = get_round(session, round_id)
-        own_key = rnd.settings.get(KEY_SETTING)
-
-    def key_for(sheet_round: int) -> str | None:
-        return own_key if sheet_round == round_id and isinstance(own_key, str) else None
+        key = rnd.settings.get(KEY_SETTING)
+    if not isinstance(key, str):
+        key = None  # no sheet was ever written for this round: none can be read back
 
     results = []
     for path in paths:
-        payload, points, errors = _read_sheet(path, round_id, key_for)
+        payload, points, errors = _read_sheet(path, round_id, key)
         expert = payload["expert"] if payload else ""
         if errors or payload is None:
             results.append(SheetResult(path, "rejected", expert, 0, errors))
