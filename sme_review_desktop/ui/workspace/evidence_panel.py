@@ -1,18 +1,28 @@
 """Right pane: the dossier's evidence grouped by material, previewed inside the app.
 
 Files are read through the evidence store, which checks each against its SHA-256 first; a file
-that no longer matches is reported, never shown. Nothing is ever executed.
+that no longer matches is reported, never shown. Nothing is ever executed: the one way out to the
+system's programs is ``open_with_system_viewer`` (documents only, after a warning, as a copy).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QModelIndex, QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QBuffer, QByteArray, QModelIndex, QPointF, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QDesktopServices,
+    QImage,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -25,8 +35,10 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...evidence import EvidenceStore
+from ...evidence_open import assess, copies_folder, prepare_copy, warning_text
 from ...review import EvidenceInfo, Workspace
 from ...rules.numbering import chinese_numeral
+from ..messages import show_error
 
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
@@ -71,9 +83,16 @@ class EvidencePanel(QWidget):
         self.link_page = QPushButton("关联本页 (L)")
         self.link_file.clicked.connect(lambda: self._request_link(False))
         self.link_page.clicked.connect(lambda: self._request_link(True))
+        self.open_external = QPushButton("用系统程序打开…")
+        self.open_external.setToolTip(
+            "仅限PDF、图片、Word/Excel/WPS和OFD文档，先提示风险，打开只读副本"
+        )
+        self.open_external.setEnabled(False)
+        self.open_external.clicked.connect(self._open_externally)
         controls = QHBoxLayout()
         controls.addWidget(self.page)
         controls.addStretch()
+        controls.addWidget(self.open_external)
         controls.addWidget(self.link_file)
         controls.addWidget(self.link_page)
         preview = QWidget()
@@ -155,6 +174,7 @@ class EvidencePanel(QWidget):
             self._say("这份材料属于其他版本，请切换到对应版本查看。")
             return
         self.current_id = evidence_id
+        self.open_external.setEnabled(True)
         try:
             data = self.evidence_store.open_verified(file.sha256)
         except UserError as exc:
@@ -207,6 +227,42 @@ class EvidencePanel(QWidget):
         if self.current_id is not None:
             self.link_requested.emit(self.current_id, self.current_page() if with_page else None)
 
+    def _open_externally(self) -> None:
+        file = self.files.get(self.current_id) if self.current_id is not None else None
+        if file is not None:
+            open_with_system_viewer(self, self.evidence_store, file)
+
     def link_current(self) -> None:
         """The L key: the page where a PDF is shown, else the whole file."""
         self._request_link(True)
+
+
+def open_with_system_viewer(
+    parent: QWidget, evidence_store: EvidenceStore, file: EvidenceInfo
+) -> bool:
+    """The only way evidence reaches the system's programs: a known document type (by content),
+    after a warning, as a verified read-only copy. Returns whether the viewer was asked to open."""
+    try:
+        doc = assess(evidence_store, file.sha256, file.rel_path)
+    except UserError as exc:
+        show_error(parent, exc.message)
+        return False
+    buttons = QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel
+    answer = QMessageBox.warning(
+        parent,
+        "用系统程序打开",
+        warning_text(file.rel_path, doc),
+        buttons,
+        QMessageBox.StandardButton.Cancel,
+    )
+    if answer != QMessageBox.StandardButton.Open:
+        return False
+    try:
+        path, _ = prepare_copy(evidence_store, file.sha256, file.rel_path, copies_folder())
+    except UserError as exc:
+        show_error(parent, exc.message)
+        return False
+    except OSError as exc:
+        show_error(parent, f"无法准备这份材料的副本：{exc.strerror or exc}")
+        return False
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
