@@ -60,6 +60,7 @@ from sme_review_desktop.ui.app import make_application
 from sme_review_desktop.ui.import_dialog import ImportDialog
 from sme_review_desktop.ui.main_window import MainWindow
 from sme_review_desktop.ui.overlay_designer import OverlayDesigner
+from sme_review_desktop.ui.overview import OverviewWindow
 from sme_review_desktop.ui.pdf_print import PdfPreviewDialog
 from sme_review_desktop.ui.publicity_dialog import PublicityDialog
 from sme_review_desktop.ui.register_window import RegisterWindow
@@ -106,6 +107,7 @@ SHOTS: dict[str, tuple[int, int]] = {
     "backup.png": (680, 500),
     "integrity.png": (680, 420),
     "audit.png": (1180, 560),
+    "overview.png": BIG,
 }
 
 EXPERTS = (
@@ -445,6 +447,15 @@ def safety(r: Round) -> None:
     r.shots.shoot(log, "audit.png", log.table)
 
 
+def overview(r: Round) -> None:
+    """统计 → 本批次概览: the round's charts, counted off the UI thread."""
+    window = r.main.open_overview()
+    assert isinstance(window, OverviewWindow)
+    window.as_of.setDate(QDate(2027, 3, 10))
+    r.shots.wait(lambda: window.stats is not None and not window.loading, "the overview")
+    r.shots.shoot(window, "overview.png", window.tabs)
+
+
 STEPS: tuple[Callable[[Round], None], ...] = (
     first_start,
     import_batch,
@@ -453,6 +464,7 @@ STEPS: tuple[Callable[[Round], None], ...] = (
     publicity_and_certificates,
     register,
     safety,
+    overview,
 )
 
 
