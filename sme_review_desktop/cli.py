@@ -20,8 +20,9 @@ from typing import Any
 from . import __version__
 from .errors import UserError
 from .instance_lock import acquire
+from .location import locate
 from .paths import data_dir
-from .store import Store, open_store
+from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,10 @@ def _store(args: argparse.Namespace) -> Store:
     """The store, opened once per command; a local store is held against other programs."""
     if getattr(args, "_store", None) is None:
         folder = data_dir(args.data_dir)
-        if not args.database_url:
+        where = locate(folder, args.database_url)
+        if where.database_url is None:
             args._lock = acquire(folder)
-        args._store = open_store(folder, args.database_url)
+        args._store = where.open()
     store: Store = args._store
     return store
 
@@ -506,7 +508,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="数据目录 data folder (默认 default: 用户数据目录 or $SME_REVIEW_DATA_DIR)",
     )
     parser.add_argument(
-        "--database-url", help="数据库地址 SQLAlchemy URL, e.g. postgresql+psycopg://… (共享服务器)"
+        "--database-url",
+        help="共享服务器数据库地址 shared server URL, e.g. postgresql+psycopg://user:pass@host/db "
+        "(默认 default: $SME_REVIEW_DATABASE_URL, 设置 settings.json database_url)",
     )
     parser.add_argument("--actor", help="操作人姓名 reviewer name for the audit log")
     parser.add_argument("--demo", action="store_true", help="打开演示数据 open the demo data set")

@@ -32,3 +32,7 @@ class StoreError(UserError):
 
 class NotFound(UserError):
     """A round, dossier or other record named by the user does not exist."""
+
+
+class EditConflict(UserError):
+    """Another reviewer changed the record after this one read it (shared server, two PCs)."""

@@ -4,6 +4,9 @@ Files are first written to a staging folder named after the import; the import's
 records the blobs; only then are the staged files moved into place. ``recover`` runs when the
 store opens and finishes or discards whatever a killed process left in staging, so a crash
 leaves neither a missing file nor an orphan.
+
+In server mode the evidence folder is shared by every PC, so a staging folder is named after
+its writer (host and process) and ``recover`` leaves alone the ones whose writer may still run.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from .errors import UserError
+from .exports.atomic import HOST, STALE_AFTER_SECONDS, pid_running
 
 CHUNK = 1024 * 1024
 
@@ -34,7 +39,22 @@ class EvidenceStore:
         return self.root / sha256[:2] / sha256
 
     def new_staging(self) -> Staging:
-        return Staging(self, self.staging_root / uuid.uuid4().hex)
+        return Staging(self, self.staging_root / f"{HOST}-{os.getpid()}-{uuid.uuid4().hex}")
+
+    @staticmethod
+    def abandoned(folder: Path) -> bool:
+        """A staging folder whose import is certainly over: its process on this PC is gone,
+        or it is older than a day (another PC's, or a reused process id)."""
+        host, _, rest = folder.name.partition("-")
+        pid = rest.partition("-")[0]
+        try:
+            if time.time() - folder.stat().st_mtime > STALE_AFTER_SECONDS:
+                return True
+        except OSError:
+            return False
+        if not pid.isdigit():
+            return True  # named before writers were recorded
+        return host == HOST and not pid_running(int(pid))
 
     def recover(self, is_recorded: Callable[[str], bool]) -> int:
         """Finish or discard staged files a killed import left; returns how many were touched."""
@@ -42,6 +62,8 @@ class EvidenceStore:
             return 0
         touched = 0
         for folder in self.staging_root.iterdir():
+            if folder.is_dir() and not self.abandoned(folder):
+                continue
             for staged in folder.glob("*") if folder.is_dir() else []:
                 touched += 1
                 if is_recorded(staged.name) and not self.blob_path(staged.name).exists():

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit
+from .concurrency import refuse_stale
 from .errors import NotFound, UserError
 from .evaluation import evaluate_version
 from .figures import typed_figures
@@ -54,6 +55,7 @@ class CheckState:
     note: str = ""
     needs_recheck: bool = False
     links: tuple[LinkInfo, ...] = ()
+    revision: int = 0  # the stored row's version; 0 while never saved. Writes send it back.
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def _state(check: ConditionCheck, evidence: dict[int, EvidenceFile]) -> CheckSta
         decided_at=check.decided_at,
         note=check.note,
         needs_recheck=check.needs_recheck,
+        revision=check.version,
         links=tuple(
             LinkInfo(
                 link.id, link.evidence_file_id, evidence[link.evidence_file_id].rel_path, link.page
@@ -209,8 +212,14 @@ def _editable(session: Session, dossier_id: int) -> Dossier:
 
 
 def _get_check(
-    session: Session, dossier_id: int, article: int, item: int, part: str
+    session: Session,
+    dossier_id: int,
+    article: int,
+    item: int,
+    part: str,
+    expected_revision: int | None = None,
 ) -> ConditionCheck:
+    """The clause's row, made on first use; refused if it is not at ``expected_revision``."""
     check = session.scalars(
         select(ConditionCheck).where(
             ConditionCheck.dossier_id == dossier_id,
@@ -219,6 +228,15 @@ def _get_check(
             ConditionCheck.part == part,
         )
     ).first()
+    clause = [article, item, part]
+    refuse_stale(
+        session,
+        current=check.version if check else 0,
+        expected=expected_revision,
+        subject="该单位的审核记录",
+        dossier_id=dossier_id,
+        touched=lambda e: (e.after or e.before or {}).get("clause") == clause,
+    )
     if check is None:
         check = ConditionCheck(
             dossier_id=dossier_id, article=article, item=item, part=part, note=""
@@ -243,13 +261,18 @@ def set_decision(
     *,
     app_verdict: str | None = None,
     version: int | None = None,
-) -> None:
-    """Tick (符合/不符合/待补正) or untick (None) one clause."""
+    expected_revision: int | None = None,
+) -> int:
+    """Tick (符合/不符合/待补正) or untick (None) one clause; returns the clause's new revision.
+
+    ``expected_revision`` is the revision the reviewer saw (``CheckState.revision``): if the
+    clause changed since, the tick is refused with an EditConflict instead of overwriting.
+    """
     if decision is not None and decision not in DECISIONS:
         raise UserError(f"无效的审核结论：{decision}")
     with store.write() as session:
         dossier = _editable(session, dossier_id)
-        check = _get_check(session, dossier_id, article, item, part)
+        check = _get_check(session, dossier_id, article, item, part, expected_revision)
         before = _snapshot(check)
         check.decision = decision
         check.app_verdict = app_verdict
@@ -266,16 +289,27 @@ def set_decision(
             before={"clause": [article, item, part], **before},
             after={"clause": [article, item, part], **_snapshot(check)},
         )
+        session.flush()
+        return check.version
 
 
 def set_note(
-    store: Store, dossier_id: int, article: int, item: int, part: str, note: str, actor: str
-) -> None:
+    store: Store,
+    dossier_id: int,
+    article: int,
+    item: int,
+    part: str,
+    note: str,
+    actor: str,
+    *,
+    expected_revision: int | None = None,
+) -> int:
+    """Change the note of a clause (an item's note is on part ""); returns its new revision."""
     with store.write() as session:
         dossier = _editable(session, dossier_id)
-        check = _get_check(session, dossier_id, article, item, part)
+        check = _get_check(session, dossier_id, article, item, part, expected_revision)
         if check.note == note:
-            return
+            return check.version
         before = _snapshot(check)
         check.note = note
         audit.record(
@@ -287,6 +321,8 @@ def set_note(
             before={"clause": [article, item, part], **before},
             after={"clause": [article, item, part], **_snapshot(check)},
         )
+        session.flush()
+        return check.version
 
 
 def link_evidence(

@@ -22,6 +22,10 @@ class Settings:
     import_max_files: int = 5000
     import_max_file_mb: int = 1024
     backups_keep_days: int = 30
+    # Shared server mode (docs/server-mode.md): the bureau's PostgreSQL, e.g.
+    # postgresql+psycopg://reviewer:secret@10.0.0.5/sme_review, and the shared evidence folder.
+    database_url: str = ""
+    evidence_dir: str = ""
     overlay_layout: str = ""  # 套打 field positions and this PC's printer offsets, as JSON
 
     @classmethod

@@ -14,15 +14,19 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from .errors import StoreError
+from .errors import EditConflict, StoreError
 
 STORE_FILE = "store.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
+# The PostgreSQL advisory lock every write transaction takes (any constant; "SMEW" in ASCII).
+SERVER_WRITE_LOCK = 0x534D4557
+STALE_MESSAGE = "该记录已被其他评审人修改，请刷新后再改。"
 
 
 @dataclass
@@ -32,10 +36,11 @@ class Store:
     engine: Engine
     data_dir: Path
     _sessions: sessionmaker[Session]
+    evidence_root: Path | None = None  # server mode: the shared evidence folder
 
     @property
     def evidence_dir(self) -> Path:
-        return self.data_dir / "evidence"
+        return self.evidence_root or self.data_dir / "evidence"
 
     @property
     def backups_dir(self) -> Path:
@@ -53,12 +58,26 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed whole on success, rolled back whole on any error."""
+        """One transaction: committed whole on success, rolled back whole on any error.
+
+        Writers take turns, on SQLite (BEGIN IMMEDIATE) and on a server alike (an advisory
+        lock held to the end of the transaction): the audit chain appends to the last entry,
+        and an import checks for an applicant before adding it. A row changed by another
+        program since this session read it (version_id_col) becomes an EditConflict.
+        """
         with self._sessions() as session:
-            session.connection(execution_options={"sqlite_immediate": True})
+            if self.is_sqlite:
+                session.connection(execution_options={"sqlite_immediate": True})
+            elif self.engine.dialect.name == "postgresql":
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": SERVER_WRITE_LOCK}
+                )
             try:
                 yield session
                 session.commit()
+            except StaleDataError as exc:
+                session.rollback()
+                raise EditConflict(STALE_MESSAGE) from exc
             except BaseException:
                 session.rollback()
                 raise
@@ -140,12 +159,21 @@ def _migrate(engine: Engine, data_dir: Path, db_path: Path | None) -> None:
         backup_sqlite(db_path, data_dir / "backups" / f"升级前备份-{current}-{stamp}.sqlite3")
     cfg = _alembic_config()
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Two PCs starting a new release at once: the second waits, then finds nothing to do.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SERVER_WRITE_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
 
-def open_store(data_dir: Path, database_url: str | None = None) -> Store:
-    """Open (creating or upgrading as needed) the store in ``data_dir`` or at ``database_url``."""
+def open_store(
+    data_dir: Path, database_url: str | None = None, *, evidence_dir: Path | None = None
+) -> Store:
+    """Open (creating or upgrading as needed) the store in ``data_dir`` or at ``database_url``.
+
+    ``evidence_dir`` (server mode) is the shared folder holding the evidence files; without
+    it they live in the data folder's ``evidence/``.
+    """
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -164,7 +192,9 @@ def open_store(data_dir: Path, database_url: str | None = None) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    store = Store(engine=engine, data_dir=data_dir, _sessions=sessionmaker(engine))
+    store = Store(
+        engine=engine, data_dir=data_dir, _sessions=sessionmaker(engine), evidence_root=evidence_dir
+    )
     _recover_evidence(store)
     return store
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 
@@ -57,3 +58,11 @@ class Score(Base):
     points: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     entered_by: Mapped[str] = mapped_column(String(100), default="")
     entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A random version, not a counter: a cleared score is deleted, and a counter would start
+    # again at 1 when it is re-entered, letting an edit made on the old score pass as current.
+    version: Mapped[str] = mapped_column(String(32))
+
+    __mapper_args__ = {
+        "version_id_col": version,
+        "version_id_generator": lambda _current: uuid.uuid4().hex,
+    }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..concurrency import refuse_stale
 from ..errors import NotFound, UserError
 from ..models import (
     Applicant,
@@ -255,12 +257,21 @@ def enter_scores(
     uscc: str,
     points: dict[str, Decimal | None],
     actor: str,
-) -> None:
-    """Enter (or clear, with None) one expert's points per criterion name for one dossier."""
+    *,
+    expected_versions: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Enter (or clear, with None) one expert's points per criterion name for one dossier.
+
+    ``expected_versions`` (criterion → ``GridRow.versions``, "" for no score) is what the
+    reviewer saw: a score changed since is refused with an EditConflict. Returns the new
+    versions of this expert's scores for the dossier.
+    """
     with store.write() as session:
         check_open(session, get_round(session, round_id))
         expert = find_expert(session, round_id, expert_name)
-        apply_scores(session, expert, find_dossier(session, round_id, uscc), points, actor)
+        dossier = find_dossier(session, round_id, uscc)
+        apply_scores(session, expert, dossier, points, actor, expected_versions=expected_versions)
+        return _score_versions(session, expert.id, dossier.id)
 
 
 def apply_scores(
@@ -272,6 +283,7 @@ def apply_scores(
     *,
     action: str = "score.enter",
     why: str | None = None,
+    expected_versions: Mapping[str, str] | None = None,
 ) -> bool:
     """Within the caller's transaction: check and store one expert's points for one dossier.
 
@@ -298,6 +310,15 @@ def apply_scores(
                 Score.criterion_id == criterion.id,
             )
         ).first()
+        if expected_versions is not None:
+            refuse_stale(
+                session,
+                current=score.version if score else "",
+                expected=expected_versions.get(name, ""),
+                subject=f"专家“{expert.name}”对该单位的评分",
+                dossier_id=dossier.id,
+                touched=lambda e: (e.after or {}).get("expert") == expert.name,
+            )
         if value is None:
             if score is not None:
                 session.delete(score)
@@ -330,6 +351,15 @@ def apply_scores(
     return True
 
 
+def _score_versions(session: Session, expert_id: int, dossier_id: int) -> dict[str, str]:
+    rows = session.execute(
+        select(Criterion.name, Score.version)
+        .join(Score, Score.criterion_id == Criterion.id)
+        .where(Score.expert_id == expert_id, Score.dossier_id == dossier_id)
+    )
+    return {name: version for name, version in rows}
+
+
 def _expert_points(session: Session, expert_id: int, dossier_id: int) -> dict[str, str]:
     rows = session.execute(
         select(Criterion.name, Score.points)
@@ -351,6 +381,7 @@ class DossierScores:
     outliers: set[str]
     decision: str | None
     reason: str
+    decision_revision: int = 0  # the decision row's version (0: none yet), for ``decide``
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -418,13 +449,27 @@ def score_summary(store: Store, round_id: int) -> list[DossierScores]:
                     outliers=outliers(t),
                     decision=decision.decision if decision else None,
                     reason=decision.reason if decision else "",
+                    decision_revision=decision.version if decision else 0,
                 )
             )
         return result
 
 
-def decide(store: Store, round_id: int, uscc: str, decision: str, reason: str, actor: str) -> None:
-    """The panel's decision: approved (拟认定), rejected (不予认定), pool (纳入培育库, 聊城 only)."""
+def decide(
+    store: Store,
+    round_id: int,
+    uscc: str,
+    decision: str,
+    reason: str,
+    actor: str,
+    *,
+    expected_revision: int | None = None,
+) -> None:
+    """The panel's decision: approved (拟认定), rejected (不予认定), pool (纳入培育库, 聊城 only).
+
+    ``expected_revision`` is ``DossierScores.decision_revision`` as the reviewer saw it: a
+    decision changed since is refused with an EditConflict.
+    """
     with store.write() as session:
         rnd = get_round(session, round_id)
         check_open(session, rnd)
@@ -436,6 +481,14 @@ def decide(store: Store, round_id: int, uscc: str, decision: str, reason: str, a
         existing = session.scalars(
             select(Decision).where(Decision.dossier_id == dossier.id)
         ).first()
+        refuse_stale(
+            session,
+            current=existing.version if existing else 0,
+            expected=expected_revision,
+            subject="该单位的认定决定",
+            dossier_id=dossier.id,
+            touched=lambda e: e.action.startswith(("decision.", "correction.")),
+        )
         before = {"decision": existing.decision, "reason": existing.reason} if existing else None
         if existing is None:
             session.add(
@@ -461,6 +514,7 @@ class GridRow:
     platform_name: str
     conflicted: bool
     points: dict[str, Decimal]  # criterion name → points
+    versions: dict[str, str] = field(default_factory=dict)  # criterion name → score version
 
 
 def expert_grid(
@@ -475,12 +529,14 @@ def expert_grid(
         ]
         conflicts = conflicted_dossiers(session, expert.id)
         points: dict[int, dict[str, Decimal]] = {}
-        for dossier_id, name, value in session.execute(
-            select(Score.dossier_id, Criterion.name, Score.points)
+        versions: dict[int, dict[str, str]] = {}
+        for dossier_id, name, value, version in session.execute(
+            select(Score.dossier_id, Criterion.name, Score.points, Score.version)
             .join(Criterion, Criterion.id == Score.criterion_id)
             .where(Score.expert_id == expert.id)
         ):
             points.setdefault(dossier_id, {})[name] = Decimal(str(value))
+            versions.setdefault(dossier_id, {})[name] = version
         rows = []
         for dossier in session.scalars(
             select(Dossier).where(Dossier.round_id == round_id).order_by(Dossier.id)
@@ -494,6 +550,7 @@ def expert_grid(
                     dossier.versions[-1].platform_name,
                     dossier.id in conflicts,
                     points.get(dossier.id, {}),
+                    versions.get(dossier.id, {}),
                 )
             )
         return specs, rows

@@ -42,7 +42,7 @@ def store_location(store: Store) -> str:
     if store.is_sqlite:
         return str(store.data_dir)
     url = store.engine.url.render_as_string(hide_password=True)
-    return f"{url}（证明材料：{store.data_dir}）"
+    return f"{url}（证明材料：{store.evidence_dir}）"
 
 
 class LicenceDialog(QDialog):

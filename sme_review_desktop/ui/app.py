@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from .. import backups
 from ..errors import UserError
 from ..instance_lock import InstanceLock, acquire
+from ..location import locate
 from ..paths import resources_dir
 from ..settings import Settings
 from ..store import Store, open_store
@@ -113,11 +114,12 @@ def run(data_dir: Path, database_url: str | None = None, *, demo: bool = False) 
     if not settings.reviewer_name:
         store = first_run(data_dir, settings, offer_demo=demo)
     lock: InstanceLock | None = None
+    where = locate(data_dir, database_url)
     try:
-        if not database_url:
-            lock = acquire(data_dir)
+        if where.database_url is None:
+            lock = acquire(data_dir)  # a server takes many PCs; a local file only one
         if store is None:
-            store = open_demo_store(data_dir) if demo else open_store(data_dir, database_url)
+            store = open_demo_store(data_dir) if demo else where.open()
     except UserError as exc:
         if lock is not None:
             lock.release()

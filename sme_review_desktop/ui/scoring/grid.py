@@ -6,7 +6,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import UserError
+from ...errors import EditConflict, UserError
 from ...numbers import plain
 from ...scoring.service import (
     CriterionSpec,
@@ -131,9 +138,20 @@ class ScoreGridModel(QAbstractTableModel):
             return False
         row = self.rows[index.row()]
         try:
-            enter_scores(
-                self.store, self.round_id, self.expert, row.uscc, {crit.name: points}, self.actor
+            versions = enter_scores(
+                self.store,
+                self.round_id,
+                self.expert,
+                row.uscc,
+                {crit.name: points},
+                self.actor,
+                expected_versions={crit.name: row.versions.get(crit.name, "")},
             )
+        except EditConflict as exc:
+            self.rejected.emit(exc.message)
+            # Show the stored scores, once the editor has let go of the model.
+            QTimer.singleShot(0, lambda: self.load(self.expert))
+            return False
         except UserError as exc:
             self.rejected.emit(exc.message)
             return False
@@ -143,7 +161,7 @@ class ScoreGridModel(QAbstractTableModel):
         else:
             new_points[crit.name] = points
         self.rows[index.row()] = GridRow(
-            row.dossier_id, row.uscc, row.platform_name, row.conflicted, new_points
+            row.dossier_id, row.uscc, row.platform_name, row.conflicted, new_points, versions
         )
         last = self.columnCount() - 1
         self.dataChanged.emit(index, self.index(index.row(), last))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...errors import EditConflict
 from ...numbers import plain
 from ...rounds import get_round
 from ...rules.rulebook import get_rulebook
@@ -147,11 +148,20 @@ class MeetingWindow(QWidget):
             self.render_buttons()
             return
         try:
-            decide(self.store, self.round_id, self.slide.uscc, decision, reason, self.actor)
+            decide(
+                self.store,
+                self.round_id,
+                self.slide.uscc,
+                decision,
+                reason,
+                self.actor,
+                expected_revision=self.slide.scores.decision_revision,
+            )
         except Exception as exc:
             show_exception(self, exc)
-            return
-        self.slides = meeting_slides(self.store, self.round_id)
+            if not isinstance(exc, EditConflict):
+                return
+        self.slides = meeting_slides(self.store, self.round_id)  # a conflict shows the stored one
         self.show_slide()
 
     def render_buttons(self) -> None:

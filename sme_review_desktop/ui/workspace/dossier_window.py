@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import review
+from ...errors import UserError
 from ...evidence import EvidenceCorrupt, EvidenceStore
 from ...exports.atomic import atomic_path
 from ...review import LinkInfo, Workspace
@@ -32,7 +33,7 @@ from ...rules.engine import ItemResult
 from ...rules.numbering import clause_label
 from ...store import Store
 from ..messages import show_exception
-from .commands import LinkEvidence, SetDecision, SetNote, UnlinkEvidence
+from .commands import LinkEvidence, SetDecision, SetNote, StoreCommand, UnlinkEvidence
 from .condition_tree import ConditionTree
 from .evidence_panel import EvidencePanel
 from .item_panel import ItemPanel
@@ -285,12 +286,19 @@ class DossierWindow(QMainWindow):
             self.evidence.select_first()
 
     # changes -------------------------------------------------------------------------------
-    def _push(self, command: object) -> None:
+    def _push(self, command: StoreCommand) -> None:
+        command.failed = self._refused
         try:
-            self.undo_stack.push(command)  # type: ignore[arg-type]
+            self.undo_stack.push(command)
         except Exception as exc:
             show_exception(self, exc)
             self.reload()
+
+    def _refused(self, exc: UserError) -> None:
+        """A change the service refused: say why, then show what is stored now (another
+        reviewer's change on a shared server, a completed review, a locked round)."""
+        show_exception(self, exc)
+        self.reload()
 
     def decide(self, decision: str | None) -> None:
         self._decide_part(self.current_clause()[2], decision)
@@ -298,7 +306,8 @@ class DossierWindow(QMainWindow):
     def _decide_part(self, part_id: str, decision: str | None) -> None:
         item = self.current_item
         part = next(p for p in item.parts if p.id == part_id)
-        old = self.ws.check(item.article, item.item, part_id).decision
+        state = self.ws.check(item.article, item.item, part_id)
+        old = state.decision
         self.clause_index = [p.id for p in item.parts].index(part_id)
         if old == decision:
             self.show_current()
@@ -314,6 +323,7 @@ class DossierWindow(QMainWindow):
                 part.verdict.value,
                 self.ws.version,
                 self.reload,
+                revision=state.revision,
             )
         )
 
@@ -331,17 +341,18 @@ class DossierWindow(QMainWindow):
 
     def _note(self, text: str) -> None:
         item = self.current_item if self.item_panel._item is None else self.item_panel._item
-        old = self.ws.check(item.article, item.item, "").note
-        if text != old:
+        state = self.ws.check(item.article, item.item, "")
+        if text != state.note:
             self._push(
                 SetNote(
                     self.store,
                     self.dossier_id,
                     self.actor,
                     (item.article, item.item, ""),
-                    old,
+                    state.note,
                     text,
                     self.reload,
+                    revision=state.revision,
                 )
             )
 
