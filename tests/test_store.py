@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from server_databases import sqlite_only
 from sqlalchemy import text
 
 from sme_review_desktop.errors import StoreError
@@ -13,6 +14,7 @@ from sme_review_desktop.paths import DATA_DIR_ENV, data_dir
 from sme_review_desktop.store import Store, head_revision, open_store
 
 
+@sqlite_only("PRAGMAs")
 def test_sqlite_store_runs_in_wal_with_foreign_keys(store: Store) -> None:
     with store.read() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -7,9 +7,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from sme_review_desktop.location import locate
 from sme_review_desktop.models import DossierVersion
 from sme_review_desktop.scoring.sheets import FIRST_ROW, SHEET
-from sme_review_desktop.store import open_store
 
 from .test_contract import run, run_json
 
@@ -202,7 +202,7 @@ def test_certificate_with_a_missing_glyph_exits_non_zero_and_writes_nothing(
     run_json(data, "decide", "--round", "1", "--uscc", uscc, "--decision", "approved")
     run_json(data, "publicity", "start", "--round", "1", "--start", "2026-09-28")
     run_json(data, "finalize", "--round", "1", "--date", "2026-10-12")
-    store = open_store(data)
+    store = locate(data).open()  # the CLI's store: SQLite, or the server it was given
     with store.write() as session:
         session.execute(update(DossierVersion).values(operator_name="𠀀城服务中心"))
     store.close()

@@ -92,7 +92,11 @@ def test_full_walkthrough_by_keyboard(qtbot: QtBot, main_window: MainWindow) -> 
         assert len(links) == 1 and links[0].page == 1
         actions = [
             e.action
-            for e in s.scalars(select(AuditEntry).where(AuditEntry.dossier_id == window.dossier_id))
+            for e in s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.dossier_id == window.dossier_id)
+                .order_by(AuditEntry.id)
+            )
         ]
         assert actions.count("check.link") == 1
         assert (
