@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import Applicant, AuditEntry, Dossier, DossierVersion
+from .rules.numbering import clause_label
 
 ACTIONS = {
     "round.create": "创建认定批次",
@@ -73,6 +74,9 @@ class AuditRow:
 
 
 KEYS = {
+    "clause": "条款",
+    "evidence": "证明材料",
+    "page": "页码",
     "decision": "决定",
     "reason": "理由",
     "correction_reason": "更正理由",
@@ -109,6 +113,13 @@ VALUES = {
 }
 
 
+def _clause(value: Any) -> str | None:
+    """[7, 4, "premises"] → 第七条（四）: the clause a tick, note or link was on."""
+    if isinstance(value, list) and len(value) >= 2 and all(isinstance(v, int) for v in value[:2]):
+        return clause_label(value[0], value[1])
+    return None
+
+
 def _value(value: Any) -> str:
     if isinstance(value, dict):
         return "，".join(f"{k} {_value(v)}" for k, v in value.items()) or "（无）"
@@ -125,7 +136,10 @@ def _text(value: dict[str, Any] | None) -> str:
     """before/after for people: 「决定：拟认定；理由：评审合格」, keys in Chinese where known."""
     if not value:
         return ""
-    return "；".join(f"{KEYS.get(k, k)}：{_value(v)}" for k, v in value.items())
+    return "；".join(
+        f"{KEYS.get(k, k)}：{(_clause(v) if k == 'clause' else None) or _value(v)}"
+        for k, v in value.items()
+    )
 
 
 def _local(at: datetime) -> datetime:

@@ -107,10 +107,12 @@ def register_rows(store: Store, today: date) -> list[RegisterRow]:
                 select(ReportDue).where(ReportDue.certificate_id == cert.id)
             ).all()
             # As of ``today``: a report received later is still open on that day.
+            revoked = cert.revoked_on is not None and cert.revoked_on <= today
+            # A revoked platform owes no more reports: nothing due, nothing overdue.
             open_duties = [
                 (d.period, d.due_on)
                 for d in duties
-                if d.received_on is None or d.received_on > today
+                if not revoked and (d.received_on is None or d.received_on > today)
             ]
             complaints = session.scalars(
                 select(Complaint).where(

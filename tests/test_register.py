@@ -405,3 +405,14 @@ def test_xian_names_no_reapplication_bar(demo: Store) -> None:
     assert get_rulebook("xian-2018").procedure.reapply_bar_years == 0
     with demo.read() as session:
         assert reapplication_bar(session, code, "xian-2018", date(2027, 6, 2)) is None
+
+
+def test_a_revoked_platform_owes_no_more_reports(demo: Store) -> None:
+    [(_, number)] = _certify(demo, XIAN, date(2026, 11, 2))
+    late = date(2029, 6, 1)
+    assert register_rows(demo, late)[0].reports_overdue  # unrevoked: its reports are overdue
+    revoke(demo, number, date(2027, 3, 1), "一年内三次被投诉", "局长")
+    row = register_rows(demo, late)[0]
+    assert (row.reports_due, row.reports_overdue) == ([], [])
+    before = register_rows(demo, date(2027, 2, 28))[0]  # the day before, it still owed them
+    assert before.status == "有效"

@@ -295,3 +295,18 @@ def test_a_lock_from_another_pc_is_respected_until_it_goes_stale(tmp_path: Path)
     lock = instance_lock.acquire(tmp_path, heartbeat=False)
     assert json.loads(path.read_text(encoding="utf-8"))["pid"] == os.getpid()
     lock.release()
+
+
+def test_audit_names_the_clause_as_the_measure_does(demo_store: Store) -> None:
+    from sme_review_desktop import review
+
+    dossier_id = dossier_summaries(demo_store, ROUND)[0].dossier_id
+    ws = review.load_workspace(demo_store, dossier_id)
+    first = ws.items()[0]
+    review.set_decision(
+        demo_store, dossier_id, first.article, first.item, first.parts[0].id, "met", "张评审"
+    )
+    with demo_store.read() as session:
+        (row,) = audit_rows(session, dossier_id=dossier_id)[:1]
+    assert row.action == "check.decide"
+    assert row.after.startswith("条款：第七条（一）") and "决定：符合" in row.after

@@ -23,6 +23,9 @@ def load_pdf(path: Path, parent: QWidget) -> QPdfDocument:
     return document
 
 
+RENDER_DPI = 300
+
+
 def paint_pages(document: QPdfDocument, printer: QPrinter) -> None:
     """Render every page onto the printer at 1:1 scale."""
     painter = QPainter()
@@ -38,7 +41,16 @@ def paint_pages(document: QPdfDocument, printer: QPrinter) -> None:
                 round(points.width() * dpi / POINTS_PER_INCH),
                 round(points.height() * dpi / POINTS_PER_INCH),
             )
-            image = document.render(page, pixels)
+            # Rendered at no more than RENDER_DPI and scaled onto the page: a 1200 dpi A4 image
+            # is half a gigabyte, and 300 dpi is already sharper than the printed text needs.
+            render_dpi = min(dpi, RENDER_DPI)
+            image = document.render(
+                page,
+                QSize(
+                    round(points.width() * render_dpi / POINTS_PER_INCH),
+                    round(points.height() * render_dpi / POINTS_PER_INCH),
+                ),
+            )
             # The paint rect starts at the printable area; shift back to the paper's corner.
             margin = printer.pageLayout().paintRectPixels(dpi).topLeft()
             painter.drawImage(QRectF(QPointF(-margin.x(), -margin.y()), pixels.toSizeF()), image)
