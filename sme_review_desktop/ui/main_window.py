@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         ):
             self.suggestion_filter.addItem(label, value)
         self.county_filter = QComboBox()
+        self.county_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.county_filter.setMinimumContentsLength(6)  # 「全部县（市、区）」 and the longest county
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索：平台、单位、信用代码或拼音首字母（如 lq）")
         self.search.setClearButtonEnabled(True)
