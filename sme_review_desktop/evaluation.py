@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import gc
+from collections import defaultdict
+from collections.abc import Iterator, Set
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
 
 from . import uscc as uscc_rules
-from .figures import typed_figures
-from .models import Dossier, DossierVersion, Round
+from .figures import decode, typed_figures
+from .models import Applicant as ApplicantRow
+from .models import DeclaredFigure, Dossier, DossierVersion, EvidenceFile, Round
 from .rounds import get_round
-from .rules.engine import Applicant, Evaluation, evaluate
+from .rules.engine import Applicant, Evaluation, Value, evaluate
 from .rules.rulebook import Rulebook, get_rulebook
 from .store import Store
 
@@ -54,41 +60,156 @@ class DossierEvaluation:
 def evaluate_version(book: Rulebook, rnd: Round, version: DossierVersion) -> Evaluation:
     figures = typed_figures(version.figures)
     code = version.dossier.applicant.uscc
+    present = {f.material_number for f in version.evidence if f.material_number is not None}
+    return _evaluate(
+        book, rnd.reference_date, figures, code, version.legal_form, version.platform_type, present
+    )
+
+
+def _evaluate(
+    book: Rulebook,
+    reference_date: date,
+    figures: dict[str, Value],
+    code: str,
+    legal_form: str,
+    platform_type: str,
+    present: Set[int],
+) -> Evaluation:
     applicant = Applicant(
         uscc=code,
-        legal_form=version.legal_form or None,
+        legal_form=legal_form or None,
         implied_legal_form=uscc_rules.implied_legal_form(code),
-        platform_type=version.platform_type or None,
+        platform_type=platform_type or None,
     )
-    present = {f.material_number for f in version.evidence if f.material_number is not None}
-    return evaluate(book, figures, applicant, rnd.reference_date, present)
+    return evaluate(book, figures, applicant, reference_date, present)
 
 
-def _newest_versions(session: Session, round_id: int) -> list[DossierVersion]:
-    dossiers = session.scalars(
-        select(Dossier)
-        .where(Dossier.round_id == round_id)
-        .options(
-            selectinload(Dossier.applicant),
-            selectinload(Dossier.versions).selectinload(DossierVersion.figures),
-            selectinload(Dossier.versions).selectinload(DossierVersion.evidence),
+@dataclass(frozen=True)
+class NewestVersion:
+    """A dossier's newest version as the engine and the lists need it, read in bulk."""
+
+    version_id: int
+    dossier_id: int
+    number: int
+    uscc: str
+    platform_name: str
+    operator_name: str
+    county: str
+    platform_type: str
+    legal_form: str
+    figures: dict[str, Value]
+    materials: frozenset[int]
+
+    def evaluate(self, book: Rulebook, reference_date: date) -> Evaluation:
+        return _evaluate(
+            book,
+            reference_date,
+            self.figures,
+            self.uscc,
+            self.legal_form,
+            self.platform_type,
+            self.materials,
         )
-        .order_by(Dossier.id)
+
+
+def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
+    """Each dossier's newest version in the round, by dossier id, in three plain queries.
+
+    Plain rows, not ORM objects: loading 10,000 dossiers with their figures as objects took
+    tens of seconds, most of it SQLAlchemy's bookkeeping.
+    """
+    newest = (
+        select(DossierVersion.dossier_id, func.max(DossierVersion.number).label("number"))
+        .join(Dossier, Dossier.id == DossierVersion.dossier_id)
+        .where(Dossier.round_id == round_id)
+        .group_by(DossierVersion.dossier_id)
+        .subquery()
     )
-    return [d.versions[-1] for d in dossiers if d.versions]
+    on_newest = and_(
+        DossierVersion.dossier_id == newest.c.dossier_id,
+        DossierVersion.number == newest.c.number,
+    )
+    ids = select(DossierVersion.id).join(newest, on_newest)
+    conn = session.connection()  # Core rows: the ORM's per-row bookkeeping is not needed
+    figures: dict[int, dict[str, Value]] = defaultdict(dict)
+    decoded: dict[tuple[str, str | None], Value] = {}  # many values repeat: decode each once
+    for vid, key, text in conn.execute(
+        select(DeclaredFigure.version_id, DeclaredFigure.key, DeclaredFigure.value).where(
+            DeclaredFigure.version_id.in_(ids)
+        )
+    ).all():
+        if (key, text) not in decoded:
+            decoded[key, text] = decode(key, text)
+        figures[vid][key] = decoded[key, text]
+    materials: dict[int, set[int]] = defaultdict(set)
+    for vid, number in conn.execute(
+        select(EvidenceFile.version_id, EvidenceFile.material_number)
+        .where(EvidenceFile.version_id.in_(ids), EvidenceFile.material_number.is_not(None))
+        .distinct()
+    ).all():
+        materials[vid].add(number)
+    rows = conn.execute(
+        select(
+            DossierVersion.id,
+            DossierVersion.dossier_id,
+            DossierVersion.number,
+            ApplicantRow.uscc,
+            DossierVersion.platform_name,
+            DossierVersion.operator_name,
+            DossierVersion.county,
+            DossierVersion.platform_type,
+            DossierVersion.legal_form,
+        )
+        .join(newest, on_newest)
+        .join(Dossier, Dossier.id == DossierVersion.dossier_id)
+        .join(ApplicantRow, ApplicantRow.id == Dossier.applicant_id)
+        .order_by(DossierVersion.dossier_id)
+    ).all()
+    return [
+        NewestVersion(
+            version_id=r.id,
+            dossier_id=r.dossier_id,
+            number=r.number,
+            uscc=r.uscc,
+            platform_name=r.platform_name,
+            operator_name=r.operator_name,
+            county=r.county,
+            platform_type=r.platform_type,
+            legal_form=r.legal_form,
+            figures=figures[r.id],
+            materials=frozenset(materials[r.id]),
+        )
+        for r in rows
+    ]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a round's results pile up.
+
+    The results hold no cycles, but every collection walks all objects kept so far: with the
+    collector running, a 10,000-dossier round took twice as long.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def evaluate_round(store: Store, round_id: int) -> list[DossierEvaluation]:
-    with store.read() as session:
+    with store.read() as session, gc_paused():
         rnd = get_round(session, round_id)
         book = get_rulebook(rnd.rulebook_id)
         return [
             DossierEvaluation(
                 dossier_id=v.dossier_id,
-                uscc=v.dossier.applicant.uscc,
+                uscc=v.uscc,
                 platform_name=v.platform_name,
                 version=v.number,
-                evaluation=evaluate_version(book, rnd, v),
+                evaluation=v.evaluate(book, rnd.reference_date),
             )
-            for v in _newest_versions(session, round_id)
+            for v in newest_versions(session, round_id)
         ]

@@ -5,11 +5,13 @@ Pure Python; reads nothing but its arguments. docs/measures.md is the law it fol
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from ..fields import field_catalogue
 from ..numbers import plain
@@ -29,6 +31,11 @@ class Verdict(StrEnum):
         return {"unmet": "不符合", "review": "待核", "met": "符合"}[self.value]
 
 
+# The members by plain name: an enum member lookup is a descriptor call in Python 3.11, and a
+# round of 10,000 dossiers makes a million of them.
+_MET, _REVIEW, _UNMET = Verdict.MET, Verdict.REVIEW, Verdict.UNMET
+
+
 @dataclass(frozen=True)
 class Applicant:
     """What the engine needs to know about who applies, beside the figures."""
@@ -39,8 +46,9 @@ class Applicant:
     platform_type: str | None
 
 
-@dataclass(frozen=True)
-class PartResult:
+# Results are named tuples, not frozen dataclasses: as immutable, and made three times faster,
+# which counts at 50 results per dossier and 10,000 dossiers per round.
+class PartResult(NamedTuple):
     id: str
     text: str
     verdict: Verdict
@@ -48,8 +56,7 @@ class PartResult:
     judge: bool
 
 
-@dataclass(frozen=True)
-class ItemResult:
+class ItemResult(NamedTuple):
     article: int
     item: int
     title: str
@@ -89,8 +96,11 @@ _OK_WORDS = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于"}
 _FAIL_WORDS = {">=": "低于", ">": "未超过", "<=": "超过", "<": "不低于"}
 
 
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
 def _holds(v: Decimal, op: str, t: Decimal) -> bool:
-    return {">=": v >= t, ">": v > t, "<=": v <= t, "<": v < t}[op]
+    return bool(_OPS[op](v, t))
 
 
 def add_years(d: date, years: int) -> date:
@@ -135,7 +145,7 @@ class _Context:
 
 
 def _missing(ctx: _Context, key: str) -> tuple[Verdict, str]:
-    return Verdict.REVIEW, f"未填报{ctx.label(key)}，需核实"
+    return _REVIEW, f"未填报{ctx.label(key)}，需核实"
 
 
 def _number(ctx: _Context, key: str) -> Decimal | None:
@@ -152,7 +162,7 @@ def _compare(ctx: _Context, part: Part, threshold: Decimal) -> tuple[Verdict, st
     ok = _holds(v, part.op, threshold)
     words = (_OK_WORDS if ok else _FAIL_WORDS)[part.op]
     reason = f"{ctx.label(part.field)}{_with_unit(v, unit)}，{words}{_with_unit(threshold, unit)}"
-    return (Verdict.MET if ok else Verdict.UNMET), reason
+    return (_MET if ok else _UNMET), reason
 
 
 def _ratio(ctx: _Context, part: Part, threshold: Decimal) -> tuple[Verdict, str]:
@@ -163,7 +173,7 @@ def _ratio(ctx: _Context, part: Part, threshold: Decimal) -> tuple[Verdict, str]
     if den is None:
         return _missing(ctx, part.of)
     if den == 0:
-        return Verdict.REVIEW, f"{ctx.label(part.of)}为0，无法计算比例，需核实"
+        return _REVIEW, f"{ctx.label(part.of)}为0，无法计算比例，需核实"
     share = num / den * 100
     # Decide on the exact share; show it cut (not rounded) to two places, so that 79.995% is
     # neither met nor shown as 80% (measures.md 5: qualified ÷ total ≥ 80%).
@@ -174,7 +184,7 @@ def _ratio(ctx: _Context, part: Part, threshold: Decimal) -> tuple[Verdict, str]
         f"{ctx.label(part.field)}占比{fmt_number(pct)}%"
         f"（{fmt_number(num)}/{fmt_number(den)}），{words}{fmt_number(threshold)}%"
     )
-    return (Verdict.MET if ok else Verdict.UNMET), reason
+    return (_MET if ok else _UNMET), reason
 
 
 def _years_since(ctx: _Context, part: Part) -> tuple[Verdict, str]:
@@ -191,7 +201,7 @@ def _years_since(ctx: _Context, part: Part) -> tuple[Verdict, str]:
         f"{ctx.label(part.field)}{start.year}年{start.month}月{start.day}日，"
         f"至基准日{ref.year}年{ref.month}月{ref.day}日运营{years}年，{words}{need}年"
     )
-    return (Verdict.MET if ok else Verdict.UNMET), reason
+    return (_MET if ok else _UNMET), reason
 
 
 def _growth(ctx: _Context, part: Part) -> tuple[Verdict, str]:
@@ -204,8 +214,8 @@ def _growth(ctx: _Context, part: Part) -> tuple[Verdict, str]:
     unit = ctx.unit(part.field)
     head = f"{ctx.label(part.field)}{_with_unit(now, unit)}，前一年度{_with_unit(before, unit)}"
     if now > before:
-        return Verdict.MET, f"{head}，有所增长"
-    return Verdict.UNMET, f"{head}，{'持平' if now == before else '下降'}，未增长"
+        return _MET, f"{head}，有所增长"
+    return _UNMET, f"{head}，{'持平' if now == before else '下降'}，未增长"
 
 
 def _flag(ctx: _Context, part: Part) -> tuple[Verdict, str]:
@@ -214,18 +224,18 @@ def _flag(ctx: _Context, part: Part) -> tuple[Verdict, str]:
     if v is None:
         return _missing(ctx, part.field)
     if v is True:
-        return Verdict.MET, f"{ctx.label(part.field)}：是"
-    return Verdict.UNMET, f"{ctx.label(part.field)}：否"
+        return _MET, f"{ctx.label(part.field)}：是"
+    return _UNMET, f"{ctx.label(part.field)}：否"
 
 
 def _region(ctx: _Context, part: Part) -> tuple[Verdict, str]:
     code = ctx.applicant.uscc
     region = code[2:8]
     if any(region.startswith(p) for p in part.prefixes):
-        return Verdict.MET, f"统一社会信用代码的登记管理机关行政区划码{region}，属本市"
+        return _MET, f"统一社会信用代码的登记管理机关行政区划码{region}，属本市"
     wanted = "、".join(part.prefixes)
     return (
-        Verdict.REVIEW,
+        _REVIEW,
         f"统一社会信用代码的登记管理机关行政区划码{region}不在本市（{wanted}），需核实注册地",
     )
 
@@ -253,7 +263,7 @@ def _relaxable(ctx: _Context, part: Part) -> tuple[Verdict, str]:
     declared, implied = readings
     detail = "；".join(f"按{r}：{reason}" for r, _, reason in results)
     return (
-        Verdict.REVIEW,
+        _REVIEW,
         f"申报单位性质为{declared}，统一社会信用代码对应{implied}，两种口径结论不同（{detail}），待核",
     )
 
@@ -267,27 +277,21 @@ def _any_of(ctx: _Context, part: Part) -> tuple[Verdict, str]:
             continue
         results = [_evaluate_part(ctx, p) for p in group]
         verdicts = {r.verdict for r in results}
-        verdict = (
-            Verdict.UNMET
-            if Verdict.UNMET in verdicts
-            else Verdict.MET
-            if verdicts == {Verdict.MET}
-            else Verdict.REVIEW
-        )
+        verdict = _UNMET if _UNMET in verdicts else _MET if verdicts == {_MET} else _REVIEW
         claimed.append((verdict, "，".join(r.reason for r in results)))
     if not claimed:
-        return Verdict.REVIEW, f"{part.text}：相关数据均未填报，需核实"
+        return _REVIEW, f"{part.text}：相关数据均未填报，需核实"
     for verdict, reason in claimed:
-        if verdict is Verdict.MET:
-            return Verdict.MET, reason
-    if all(v is Verdict.UNMET for v, _ in claimed):
-        return Verdict.UNMET, "；或".join(r for _, r in claimed)
-    return Verdict.REVIEW, "；或".join(r for _, r in claimed)
+        if verdict is _MET:
+            return _MET, reason
+    if all(v is _UNMET for v, _ in claimed):
+        return _UNMET, "；或".join(r for _, r in claimed)
+    return _REVIEW, "；或".join(r for _, r in claimed)
 
 
 def _evaluate_part(ctx: _Context, part: Part) -> PartResult:
     if part.judge:
-        verdict, reason = Verdict.REVIEW, f"需评审人判断：{part.text}"
+        verdict, reason = _REVIEW, f"需评审人判断：{part.text}"
     elif part.relaxed is not None:
         verdict, reason = _relaxable(ctx, part)
     elif part.check == "compare":
@@ -312,24 +316,29 @@ def _evaluate_part(ctx: _Context, part: Part) -> PartResult:
 
 
 def _combine(parts: Iterable[PartResult]) -> Verdict:
-    parts = list(parts)
-    if any(p.verdict is Verdict.UNMET for p in parts):
-        return Verdict.UNMET
-    if parts and all(p.verdict is Verdict.MET and not p.judge for p in parts):
-        return Verdict.MET
-    return Verdict.REVIEW
+    combined = None  # one pass: any unmet wins; met only if every part is met and none judged
+    for p in parts:
+        if p.verdict is _UNMET:
+            return _UNMET
+        if p.verdict is not _MET or p.judge:
+            combined = _REVIEW
+        elif combined is None:
+            combined = _MET
+    return combined or _REVIEW
 
 
 def _evaluate_item(
     ctx: _Context, item: ConditionItem, *, applicable: bool = True, required: bool = True
 ) -> ItemResult:
     parts = tuple(
-        _evaluate_part(ctx, p)
-        for p in item.parts
-        if not p.relaxed_only or ctx.relaxation_applies(item)
+        [
+            _evaluate_part(ctx, p)
+            for p in item.parts
+            if not p.relaxed_only or ctx.relaxation_applies(item)
+        ]
     )
     verdict = _combine(parts)
-    reasons = tuple(p.reason for p in parts if not p.judge) or tuple(p.reason for p in parts)
+    reasons = tuple([p.reason for p in parts if not p.judge] or [p.reason for p in parts])
     return ItemResult(
         item.article, item.item, item.title, verdict, reasons, parts, applicable, required
     )
@@ -355,7 +364,7 @@ def _functions_article(ctx: _Context, art: ConditionArticle) -> list[ItemResult]
                 item.article,
                 item.item,
                 item.title,
-                Verdict.REVIEW,
+                _REVIEW,
                 (f"未申报{ctx.label(item.function)}功能，不适用",),
                 (),
                 applicable=False,
@@ -372,30 +381,30 @@ def _functions_article(ctx: _Context, art: ConditionArticle) -> list[ItemResult]
         type_text = f"{ptype}平台" if ptype else "平台"
         if count >= max([need, *art.min_declared_by_type.values()]) or (ptype and count >= need):
             verdict, reason = (
-                Verdict.MET,
+                _MET,
                 f"申报服务功能{count}项（{names}），{type_text}应不少于{need}项",
             )
         elif count < art.min_declared:
-            verdict = Verdict.UNMET
+            verdict = _UNMET
             reason = f"申报服务功能{count}项，应不少于{art.min_declared}项"
         elif ptype:
-            verdict = Verdict.UNMET
+            verdict = _UNMET
             reason = f"申报服务功能{count}项（{names}），{type_text}应不少于{need}项"
         else:
-            verdict = Verdict.REVIEW
+            verdict = _REVIEW
             reason = f"申报服务功能{count}项（{names}），未填报平台类别，需核实"
         title = "申报服务功能数量"
     else:
-        met = [r for r in declared if r.verdict is Verdict.MET]
+        met = [r for r in declared if r.verdict is _MET]
         if met:
-            verdict = Verdict.MET
+            verdict = _MET
             reason = f"满足{'、'.join(r.title for r in met)}功能要求"
         elif not declared:
-            verdict, reason = Verdict.UNMET, "未申报任何服务功能"
-        elif all(r.verdict is Verdict.UNMET for r in declared):
-            verdict, reason = Verdict.UNMET, f"申报的功能（{names}）均未达到要求"
+            verdict, reason = _UNMET, "未申报任何服务功能"
+        elif all(r.verdict is _UNMET for r in declared):
+            verdict, reason = _UNMET, f"申报的功能（{names}）均未达到要求"
         else:
-            verdict = Verdict.REVIEW
+            verdict = _REVIEW
             reason = f"申报的功能（{names}）中尚无确定满足要求的一项，需核实"
         title = "至少满足一项功能要求"
     lead_parts: tuple[PartResult, ...] = ()
@@ -423,12 +432,12 @@ def evaluate(
         else:
             items.extend(_functions_article(ctx, art))
     considered = [i for i in items if i.applicable and i.required]
-    if any(i.verdict is Verdict.UNMET for i in considered):
-        overall = Verdict.UNMET
-    elif considered and all(i.verdict is Verdict.MET for i in considered):
-        overall = Verdict.MET
+    if any(i.verdict is _UNMET for i in considered):
+        overall = _UNMET
+    elif considered and all(i.verdict is _MET for i in considered):
+        overall = _MET
     else:
-        overall = Verdict.REVIEW
+        overall = _REVIEW
     present = set(materials_present)
     missing = tuple(m.number for m in rulebook.materials if m.required and m.number not in present)
     warnings: list[str] = []
