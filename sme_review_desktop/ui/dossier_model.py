@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -38,6 +39,16 @@ SUGGESTION_COLOURS = {
     "review": QColor("#8a5a00"),
     "met": QColor("#1b6e3a"),
 }
+_BRUSHES = {k: QBrush(c) for k, c in SUGGESTION_COLOURS.items()}
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        SORT_ROLE,
+        SUMMARY_ROLE,
+    }
+)
 
 
 class DossierTableModel(QAbstractTableModel):
@@ -45,14 +56,17 @@ class DossierTableModel(QAbstractTableModel):
         super().__init__()
         self._rows: list[DossierSummary] = []
         self._keys: list[str] = []
+        self._texts: list[tuple[str, ...] | None] = []  # each row's cells, formatted on first paint
         self._order: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: list[DossierSummary]) -> None:
         self.beginResetModel()
         self._rows = self._sorted(rows)
         self._keys = [
-            search_key(r.platform_name, r.operator_name, r.county, r.uscc) for r in self._rows
+            r.search or search_key(r.platform_name, r.operator_name, r.county, r.uscc)
+            for r in self._rows
         ]
+        self._texts = [None] * len(self._rows)
         self.endResetModel()
 
     def _sorted(self, rows: list[DossierSummary]) -> list[DossierSummary]:
@@ -74,6 +88,7 @@ class DossierTableModel(QAbstractTableModel):
         rows = self._sorted(self._rows)
         moved = {position[id(r)]: n for n, r in enumerate(rows)}
         self._keys = [self._keys[position[id(r)]] for r in rows]
+        self._texts = [self._texts[position[id(r)]] for r in rows]
         self._rows = rows
         persistent = self.persistentIndexList()
         self.changePersistentIndexList(
@@ -86,6 +101,18 @@ class DossierTableModel(QAbstractTableModel):
 
     def search_key(self, row: int) -> str:
         return self._keys[row]
+
+    def matching(
+        self, text: str, suggestion: str, county: str, only: frozenset[int] | None = None
+    ) -> list[bool]:
+        """Which rows pass the filters, in one pass over the rows."""
+        return [
+            (not suggestion or r.suggestion == suggestion)
+            and (not county or r.county == county)
+            and (not text or text in key)
+            and (only is None or r.dossier_id in only)
+            for r, key in zip(self._rows, self._keys, strict=True)
+        ]
 
     def counties(self) -> list[str]:
         return sorted({r.county for r in self._rows if r.county})
@@ -104,20 +131,26 @@ class DossierTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # A repaint asks about eight roles of each visible cell: turn the unserved ones away
+        # before anything else, and format each row's texts once.
+        if role not in _ROLES or not index.isValid():
             return None
-        r = self._rows[index.row()]
+        row = index.row()
+        r = self._rows[row]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(r, col)
+            texts = self._texts[row]
+            if texts is None:
+                texts = self._texts[row] = tuple(self._display(r, c) for c in range(len(COLUMNS)))
+            return texts[col]
         if role == SORT_ROLE:
             return self._sort_value(r, col)
         if role == SUMMARY_ROLE:
             return r
         if role == Qt.ItemDataRole.ForegroundRole and col == 6:
-            return QBrush(SUGGESTION_COLOURS[r.suggestion])
+            return _BRUSHES[r.suggestion]
         if role == Qt.ItemDataRole.ForegroundRole and col == 5 and r.missing_materials:
-            return QBrush(SUGGESTION_COLOURS["unmet"])
+            return _BRUSHES["unmet"]
         if role == Qt.ItemDataRole.ToolTipRole and col == 5 and r.missing_materials:
             return "缺少材料：" + "、".join(f"第{n}项" for n in r.missing_materials)
         return None
@@ -165,19 +198,46 @@ class DossierFilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._suggestion = ""
         self._county = ""
+        self._accepted: list[bool] | None = None  # None: every row
+        self._only: frozenset[int] | None = None  # a chart's bar: just these dossier ids
 
     def set_filters(self, text: str, suggestion: str, county: str) -> None:
-        """Apply all three filters in one pass over the rows."""
+        """Apply all three filters; the rows are decided in one pass (``filterAcceptsRow``)."""
         new = (text.strip().lower(), suggestion, county)
         if new == (self._text, self._suggestion, self._county):
             return
         if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateRowsFilter is deprecated
             self.beginFilterChange()
-            self._text, self._suggestion, self._county = new
+            self._set(*new)
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self._text, self._suggestion, self._county = new
+            self._set(*new)
             self.invalidateRowsFilter()
+
+    def _set(self, text: str, suggestion: str, county: str) -> None:
+        self._text, self._suggestion, self._county = text, suggestion, county
+        self._accepted = None
+
+    def set_only(self, ids: frozenset[int] | None) -> None:
+        """Keep only these dossiers (a chart's bar), on top of the other filters; None: all."""
+        if ids == self._only:
+            return
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self._only, self._accepted = ids, None
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._only, self._accepted = ids, None
+            self.invalidateRowsFilter()
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        super().setSourceModel(model)
+        # The source's rows are about to change: what passed the filters is to be decided anew.
+        model.modelAboutToBeReset.connect(self._forget)
+        model.layoutAboutToBeChanged.connect(self._forget)
+
+    def _forget(self, *_: object) -> None:
+        self._accepted = None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The source model sorts; this proxy only filters, keeping the source's order."""
@@ -186,11 +246,15 @@ class DossierFilterProxy(QSortFilterProxyModel):
             model.sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, DossierTableModel)
-        r = model.summary(source_row)
-        if self._suggestion and r.suggestion != self._suggestion:
-            return False
-        if self._county and r.county != self._county:
-            return False
-        return not self._text or self._text in model.search_key(source_row)
+        # Qt asks once per row, 10,000 calls into Python per keystroke: decide every row in one
+        # pass on the first call, and answer the others with a list lookup.
+        if not (self._text or self._suggestion or self._county or self._only is not None):
+            return True
+        accepted = self._accepted
+        if accepted is None:
+            model = self.sourceModel()
+            assert isinstance(model, DossierTableModel)
+            accepted = self._accepted = model.matching(
+                self._text, self._suggestion, self._county, self._only
+            )
+        return accepted[source_row]
