@@ -86,7 +86,9 @@ class ClauseRow(QFrame):
             f"<b>{marker}{decision_mark(decision)} {escape(self.part.text)}</b><br>"
             f"<span style='color:{colour}'>{finding}</span>{recheck}"
         )
-        self.setStyleSheet("ClauseRow { border: 2px solid #3b6fb6; }" if current else "")
+        style = "ClauseRow { border: 2px solid #3b6fb6; }" if current else ""
+        if self.styleSheet() != style:  # a new style sheet re-polishes the whole row
+            self.setStyleSheet(style)
         for value, button in self.buttons.items():
             button.setChecked(decision == value)
         self._links = {str(link.link_id): link for link in links}
@@ -138,7 +140,8 @@ class ItemPanel(QScrollArea):
         self.layout_.addWidget(self.note)
         self.layout_.addStretch()
         self.setWidget(body)
-        self.rows: list[ClauseRow] = []
+        self.rows: list[ClauseRow] = []  # the current item's clauses
+        self._pool: list[ClauseRow] = []  # every row made so far, the unused ones hidden
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(700)
@@ -171,17 +174,20 @@ class ItemPanel(QScrollArea):
             )
         )
         if rebuild:
-            for row in self.rows:
-                row.setParent(None)
-                row.deleteLater()
-            self.rows = []
-            for part in item.parts:
-                row = ClauseRow(part)
+            # Rows are kept and refilled from item to item: building, styling and laying out
+            # new widgets on every J/K cost more than the rest of the step.
+            while len(self._pool) < len(item.parts):
+                row = ClauseRow(item.parts[len(self._pool)])
                 row.decided.connect(self.decided)
                 row.open_link.connect(self.open_link)
                 row.remove_link.connect(self.remove_link)
                 self.clauses_box.addWidget(row)
-                self.rows.append(row)
+                self._pool.append(row)
+            for n, row in enumerate(self._pool):
+                if n < len(item.parts):
+                    row.part = item.parts[n]
+                row.setVisible(n < len(item.parts))
+            self.rows = self._pool[: len(item.parts)]
             note = ws.check(item.article, item.item, "").note
             self.note.blockSignals(True)
             self.note.setPlainText(note)
