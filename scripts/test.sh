@@ -7,6 +7,9 @@ bash scripts/setup.sh
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"
+# Server mode: the store, import and scoring tests again on a throwaway PostgreSQL, installed
+# from Debian's packages when missing (docs/server-mode.md; SME_SKIP_SERVER=1 skips).
+bash scripts/test_server.sh
 # The installer's bundle, built from installer/sme_review.spec and driven headless (about a minute).
 if [ "${SME_SKIP_BUNDLE:-}" != 1 ]; then
   bash scripts/bundle_smoke.sh
