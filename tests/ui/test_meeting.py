@@ -91,4 +91,18 @@ def test_a_meeting_from_scores_to_decisions(qtbot: QtBot, demo_store: Store) -> 
     assert summary[first.uscc].reason == "服务业绩突出，材料齐全"
     assert summary[second.uscc].decision == "pool"
     assert summary[first.uscc].rank == 1 and summary[second.uscc].rank == 2
-    assert meeting.timer_label.text().startswith("⏱")
+    assert meeting.timer_label.text().startswith("用时 ")
+
+
+def test_on_a_1024x768_projector_the_decision_buttons_stay_on_screen(
+    qtbot: QtBot, demo_store: Store
+) -> None:
+    meeting = MeetingWindow(demo_store, 1, "组长")
+    qtbot.addWidget(meeting)
+    meeting.resize(1024, 768)
+    meeting.show()
+    qtbot.waitExposed(meeting)
+    assert meeting.height() <= 768
+    for button in meeting.buttons.values():
+        bottom = button.mapTo(meeting, button.rect().bottomLeft()).y()
+        assert 0 < bottom <= meeting.height()

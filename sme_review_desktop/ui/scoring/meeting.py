@@ -7,10 +7,12 @@ from html import escape
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -69,9 +71,15 @@ class MeetingWindow(QWidget):
         head.addWidget(self.title, 1)
         head.addWidget(self.timer_label)
         head.addWidget(self.position)
+        # On a 1024×768 projector the slide is taller than the screen: it scrolls, and the
+        # decision buttons stay on screen below it.
+        scroll = QScrollArea()
+        scroll.setWidget(self.body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addWidget(self.body, 1)
+        layout.addWidget(scroll, 1)
         layout.addLayout(decisions)
         self.clock = QElapsedTimer()
         self.ticker = QTimer(self)
@@ -90,7 +98,8 @@ class MeetingWindow(QWidget):
 
     def _tick(self) -> None:
         seconds = self.clock.elapsed() // 1000
-        self.timer_label.setText(f"⏱ {seconds // 60:02d}:{seconds % 60:02d}")
+        # 「用时」 not ⏱: office PCs often have no emoji font and show a box.
+        self.timer_label.setText(f"用时 {seconds // 60:02d}:{seconds % 60:02d}")
 
     @property
     def slide(self) -> Slide:
