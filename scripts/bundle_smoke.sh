@@ -121,6 +121,13 @@ run demo --json
 run round list
 run check
 
+step "statistics: numbers and the 统计报告 (matplotlib and numpy in the bundle)"
+run stats --round 2 --json >"$OUT/stats.json"
+grep -q '"received": 12' "$OUT/stats.json" || fail "stats did not count the demo round"
+run export stats --round 2 -o "$OUT/统计报告.pdf" --png-dir "$OUT/charts"
+[ "$(head -c 4 "$OUT/统计报告.pdf")" = "%PDF" ] || fail "统计报告.pdf is not a PDF"
+[ -s "$OUT/charts/funnel.png" ] || fail "no chart PNG"
+
 step "the app starts (offscreen) and keeps running"
 # A reviewer is named, so no welcome dialog waits for input; the window must still be up after
 # a few seconds (timeout's 124), not have died of a missing Qt plugin or module.

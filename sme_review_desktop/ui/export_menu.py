@@ -47,6 +47,7 @@ class ExportMenu:
             ("证书套打（只打印可变内容）…", lambda: self.certificates(overlay=True)),
             ("套打校准页…", self.calibration),
             ("示范平台名录…", self.register),
+            ("统计报告（PDF）…", self.stats_report),
         ]
         for text, slot in items:
             menu.addAction(text).triggered.connect(slot)
@@ -163,3 +164,13 @@ class ExportMenu:
 
             store = self.host.store
             self.run("示范平台名录", target, lambda p: write_register(store, p, date.today()))
+
+    def stats_report(self) -> None:
+        """统计报告: the round's charts, each with a table of its numbers (A4 PDF)."""
+        rid = self._round()
+        target = rid is not None and self.ask("导出统计报告", "统计报告.pdf", PDF)
+        if rid is not None and target:
+            from ..exports.stats_report import write_stats_report
+
+            store = self.host.store
+            self.run("统计报告", target, lambda p: write_stats_report(store, rid, p))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -86,7 +86,8 @@ class MainWindow(QMainWindow):
             self.suggestion_filter.addItem(label, value)
         self.county_filter = QComboBox()
         self.county_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.county_filter.setMinimumContentsLength(6)  # 「全部县（市、区）」 and the longest county
+        # Wide enough for 「全部县（市、区）」 and the longest county.
+        self.county_filter.setMinimumContentsLength(6)
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索：平台、单位、信用代码或拼音首字母（如 lq）")
         self.search.setClearButtonEnabled(True)
@@ -122,8 +123,23 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.suggestion_filter)
         bar.addWidget(self.county_filter)
         bar.addWidget(self.search, 2)
+        # A chart of the 概览 can narrow the list to the dossiers behind one bar (show_only).
+        self._only_round: int | None = None
+        self.only_label = QLabel()
+        self.only_label.setStyleSheet("font-weight: bold; color: #8a5a00;")
+        self.only_clear = QPushButton("× 清除筛选")
+        self.only_clear.setToolTip("重新显示本批次的全部申报材料")
+        only = QHBoxLayout()
+        only.setContentsMargins(0, 0, 0, 0)
+        only.addWidget(self.only_label)
+        only.addWidget(self.only_clear)
+        only.addStretch(1)
+        self.only_bar = QWidget()
+        self.only_bar.setLayout(only)
+        self.only_bar.hide()
         layout = QVBoxLayout()
         layout.addLayout(bar)
+        layout.addWidget(self.only_bar)
         layout.addWidget(self.table)
         central = QWidget()
         central.setLayout(layout)
@@ -141,6 +157,7 @@ class MainWindow(QMainWindow):
         self.rounds.currentIndexChanged.connect(self.reload_dossiers)
         self.new_round_button.clicked.connect(self.new_round)
         self.table.activated.connect(self._open_index)
+        self.only_clear.clicked.connect(self.clear_only)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
@@ -176,6 +193,9 @@ class MainWindow(QMainWindow):
 
         self.exports = ExportMenu(self, self)
         self.exports.build(self.menuBar().addMenu("导出(&E)"))
+        charts = self.menuBar().addMenu("统计(&S)")
+        self._action(charts, "本批次概览…", self.open_overview, QKeySequence("Ctrl+Shift+O"))
+        self._action(charts, "跨批次概览…", lambda: self.open_overview(all_rounds=True), None)
         tools = self.menuBar().addMenu("工具(&T)")
         self._action(tools, "备份与恢复…", lambda: trust.open_backup(self), None)
         self._action(tools, "完整性检查…", lambda: trust.open_integrity(self), None)
@@ -264,6 +284,8 @@ class MainWindow(QMainWindow):
         self.loading.hide()
         if round_id != self.current_round():
             return  # the user moved on while this was loading
+        if self._only_round is not None and self._only_round != round_id:
+            self.clear_only()  # a chart's selection belongs to the round it was made in
         self.model.set_rows(rows)
         county = self.county_filter.currentData()
         self.county_filter.blockSignals(True)
@@ -289,6 +311,25 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         self.count_label.setText(f"显示 {self.proxy.rowCount()} / 共 {self.model.rowCount()} 份")
+
+    def show_only(self, round_id: int, dossier_ids: Iterable[int], label: str) -> None:
+        """List only these dossiers of the round (a chart's bar), with 清除筛选 to undo it."""
+        ids = frozenset(dossier_ids)
+        self._only_round = round_id
+        self.proxy.set_only(ids)
+        self.only_label.setText(f"筛选：{label}（{len(ids)}份）")
+        self.only_bar.show()
+        if self.current_round() != round_id and (i := self.rounds.findData(round_id)) >= 0:
+            self.rounds.setCurrentIndex(i)  # loads that round; the selection stays
+        self._update_count()
+        self.raise_()
+        self.activateWindow()
+
+    def clear_only(self) -> None:
+        self._only_round = None
+        self.proxy.set_only(None)
+        self.only_bar.hide()
+        self._update_count()
 
     def new_round(self) -> None:
         from .round_dialog import NewRoundDialog
@@ -403,6 +444,19 @@ class MainWindow(QMainWindow):
         from .register_window import RegisterWindow
 
         window = RegisterWindow(self.store, self.actor)
+        self.round_windows.append(window)
+        window.show()
+        return window
+
+    def open_overview(self, *, all_rounds: bool = False) -> QWidget | None:
+        """统计 → 概览: the charts of the current round, or of all rounds side by side."""
+        round_id = None if all_rounds else self.current_round()
+        if round_id is None and not all_rounds:
+            QMessageBox.information(self, "概览", "请先选择一个认定批次。")
+            return None
+        from .overview import OverviewWindow
+
+        window = OverviewWindow(self.store, self, round_id)
         self.round_windows.append(window)
         window.show()
         return window
