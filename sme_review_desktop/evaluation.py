@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from . import uscc as uscc_rules
@@ -141,13 +141,18 @@ def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
         if (key, text) not in decoded:
             decoded[key, text] = decode(key, text)
         figures[vid][key] = decoded[key, text]
-    materials: dict[int, set[int]] = defaultdict(set)
-    for vid, number in conn.execute(
-        select(EvidenceFile.version_id, EvidenceFile.material_number)
-        .where(EvidenceFile.version_id.in_(ids), EvidenceFile.material_number.is_not(None))
-        .distinct()
-    ).all():
-        materials[vid].add(number)
+    # One row per version with its material numbers joined, not one per evidence file.
+    materials: dict[int, frozenset[int]] = {
+        vid: frozenset(int(n) for n in numbers.split(","))
+        for vid, numbers in conn.execute(
+            select(
+                EvidenceFile.version_id,
+                func.aggregate_strings(cast(EvidenceFile.material_number, String), ","),
+            )
+            .where(EvidenceFile.version_id.in_(ids), EvidenceFile.material_number.is_not(None))
+            .group_by(EvidenceFile.version_id)
+        ).all()
+    }
     rows = conn.execute(
         select(
             DossierVersion.id,
@@ -177,7 +182,7 @@ def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
             platform_type=r.platform_type,
             legal_form=r.legal_form,
             figures=figures[r.id],
-            materials=frozenset(materials[r.id]),
+            materials=materials.get(r.id, frozenset()),
         )
         for r in rows
     ]
