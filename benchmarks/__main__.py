@@ -124,7 +124,7 @@ class Bench:
                 what="memory (peak RSS of the app started on the store)",
                 scale=f"app with {s.dossiers:,} dossiers open",
                 reference="—",
-                figure=f"{rss:.0f} MB",
+                figure=f"{rss:.0f} MiB",
                 ratio="—",
                 target="< 400 MB RSS",
                 met=rss < 400,
