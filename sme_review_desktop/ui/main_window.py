@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ..dossier_list import DossierSummary, dossier_summaries
 from ..rounds import create_round, list_rounds
@@ -281,6 +282,8 @@ class MainWindow(QMainWindow):
         )
 
     def _show_rows(self, round_id: int, rows: list[DossierSummary]) -> None:
+        if not isValid(self):
+            return  # the window was closed while its rows were loading
         self.loading.hide()
         if round_id != self.current_round():
             return  # the user moved on while this was loading
@@ -298,6 +301,8 @@ class MainWindow(QMainWindow):
         self._filter_changed()
 
     def _load_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
         self.loading.hide()
         show_exception(self, exc)
 

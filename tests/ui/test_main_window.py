@@ -70,6 +70,7 @@ def test_new_round_from_the_app(
     assert rounds[-1].name == "2027年度认定" and rounds[-1].rulebook_id == "xian-2018"
     assert rounds[-1].reference_date == date.today()
     assert main_window.current_round() == rounds[-1].id
+    qtbot.waitUntil(main_window.loading.isHidden, timeout=15_000)  # no load left running
 
 
 def test_dropping_a_package_on_the_list_imports_it(
