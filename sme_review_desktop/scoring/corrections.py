@@ -12,7 +12,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
 from ..models import Certificate, Decision, Round
 from ..rounds import get_round
 from ..rules.rulebook import get_rulebook
@@ -24,6 +23,7 @@ from .service import (
     find_dossier,
     find_expert,
     frozen_reason,
+    write_decision,
 )
 
 
@@ -71,21 +71,15 @@ def correct_decision(
             raise ScoringError(
                 f"该单位已认定（证书{certified.number}）：请在示范平台名录中办理撤销，而不是更正决定。"
             )
-        before = {"decision": old, "reason": existing.reason if existing else None}
-        if existing is None:
-            session.add(
-                Decision(dossier_id=dossier.id, decision=decision, reason=why, decided_by=actor)
-            )
-        else:
-            existing.decision, existing.reason, existing.decided_by = decision, why, actor
-        audit.record(
+        write_decision(
             session,
+            round_id,
+            dossier.id,
+            existing,
+            decision,
+            why,
             actor,
-            "correction.decision",
-            round_id=round_id,
-            dossier_id=dossier.id,
-            before=before,
-            after={"decision": decision, "reason": why, "correction_reason": why},
+            action="correction.decision",
         )
 
 

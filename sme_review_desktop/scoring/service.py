@@ -489,22 +489,34 @@ def decide(
             dossier_id=dossier.id,
             touched=lambda e: e.action.startswith(("decision.", "correction.")),
         )
-        before = {"decision": existing.decision, "reason": existing.reason} if existing else None
-        if existing is None:
-            session.add(
-                Decision(dossier_id=dossier.id, decision=decision, reason=reason, decided_by=actor)
-            )
-        else:
-            existing.decision, existing.reason, existing.decided_by = decision, reason, actor
-        audit.record(
-            session,
-            actor,
-            "decision.set",
-            round_id=round_id,
-            dossier_id=dossier.id,
-            before=before,
-            after={"decision": decision, "reason": reason},
+        write_decision(session, round_id, dossier.id, existing, decision, reason, actor)
+
+
+def write_decision(
+    session: Session,
+    round_id: int,
+    dossier_id: int,
+    existing: Decision | None,
+    decision: str,
+    reason: str,
+    actor: str,
+    *,
+    action: str = "decision.set",
+) -> None:
+    """Store a checked decision with its audit entry; a 更正 passes its own action."""
+    before = {"decision": existing.decision, "reason": existing.reason} if existing else None
+    if existing is None:
+        session.add(
+            Decision(dossier_id=dossier_id, decision=decision, reason=reason, decided_by=actor)
         )
+    else:
+        existing.decision, existing.reason, existing.decided_by = decision, reason, actor
+    after = {"decision": decision, "reason": reason}
+    if action != "decision.set":
+        after["correction_reason"] = reason
+    audit.record(
+        session, actor, action, round_id=round_id, dossier_id=dossier_id, before=before, after=after
+    )
 
 
 @dataclass(frozen=True)
