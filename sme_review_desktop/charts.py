@@ -129,6 +129,17 @@ def _empty(key: str, title: str, hint: str = "") -> Chart:
     return Chart(key, title, fig, empty=True)
 
 
+def _series_legend(ax: Axes, series: Sequence[tuple[Any, str, str, str]]) -> None:
+    """The stacked bars' legend beside the plot: colour and hatch, so it reads in print too."""
+    ax.legend(
+        handles=[Patch(facecolor=c, hatch=h, edgecolor=INK, label=t) for _, t, c, h in series],
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=8,
+        frameon=False,
+    )
+
+
 def _plain_axes(ax: Axes, *, x: bool = True) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -311,13 +322,7 @@ def county_chart(stats: Stats) -> Chart:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("申报材料（家）")
     ax.set_title(title, loc="left")
-    ax.legend(
-        handles=[Patch(facecolor=c, hatch=h, edgecolor=INK, label=t) for _, t, c, h in series],
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        fontsize=8,
-        frameon=False,
-    )
+    _series_legend(ax, series)
     _plain_axes(ax)
     return chart
 
@@ -616,13 +621,7 @@ def rounds_chart(stats: OverallStats) -> Chart:
     ax.set_xlim(0, most * 1.15)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, loc="left")
-    ax.legend(
-        handles=[Patch(facecolor=c, hatch=h, edgecolor=INK, label=t) for _, t, c, h in series],
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        fontsize=8,
-        frameon=False,
-    )
+    _series_legend(ax, series)
     _plain_axes(ax)
     return chart
 

@@ -13,7 +13,6 @@ import getpass
 import json
 import os
 import platform
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
+from .exports.atomic import pid_running
 
 LOCK_FILE = "store.lock"
 HEARTBEAT = 30.0
@@ -30,27 +30,6 @@ STALE_AFTER = 120.0
 
 class StoreInUse(StoreError):
     """Another running program holds this data folder."""
-
-
-def _pid_alive(pid: int) -> bool:
-    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process on Windows
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _owner() -> dict[str, Any]:
@@ -85,7 +64,7 @@ def _stale(path: Path, holder: dict[str, Any]) -> bool:
         return True
     same_host = holder.get("host") == platform.node()
     pid = holder.get("pid")
-    return same_host and isinstance(pid, int) and pid != os.getpid() and not _pid_alive(pid)
+    return same_host and isinstance(pid, int) and pid != os.getpid() and not pid_running(pid)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile.mutations import mutated  # tests/ is on the path: both are packages under it
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -115,24 +116,6 @@ def _import_and_check(bench: Bench, path: Path) -> list[str]:
 
 
 # ── damaged bytes ──────────────────────────────────────────────────────────────
-
-
-@st.composite
-def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
-    """``seed`` with a few bytes overwritten, cut out or inserted, or cut short."""
-    data = bytearray(seed)
-    for _ in range(draw(st.integers(1, 8))):
-        pos = draw(st.integers(0, max(len(data) - 1, 0)))
-        op = draw(st.sampled_from(["set", "delete", "insert", "truncate"]))
-        if op == "set" and data:
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "delete":
-            del data[pos : pos + draw(st.integers(1, 64))]
-        elif op == "insert":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "truncate" and draw(st.booleans()):
-            del data[pos:]
-    return bytes(data)
 
 
 def _seed_xlsx() -> bytes:
