@@ -79,18 +79,20 @@ class Bench:
         return result
 
     # the stores -------------------------------------------------------------------------------
-    def build(self) -> None:
+    def build(self, big: bool = True, certified: bool = True) -> None:
         s = self.scale
-        self.step(f"building a store of {s.dossiers:,} dossiers")
         self.big = self.work / "store-big"
-        synth.dossier_store(self.big, s.dossiers)
-        # A reviewer is named, so the app opens straight on its main window (no welcome).
-        (self.big / "settings.json").write_text(
-            json.dumps({"reviewer_name": synth.ACTOR, "bureau": "聊城"}, ensure_ascii=False)
-        )
-        self.step(f"building a finalised round of {s.certificates} certified dossiers")
         self.certified = self.work / "store-certified"
-        synth.finalised_store(self.certified, s.certificates)
+        if big:
+            self.step(f"building a store of {s.dossiers:,} dossiers")
+            synth.dossier_store(self.big, s.dossiers)
+            # A reviewer is named, so the app opens straight on its main window (no welcome).
+            (self.big / "settings.json").write_text(
+                json.dumps({"reviewer_name": synth.ACTOR, "bureau": "聊城"}, ensure_ascii=False)
+            )
+        if certified:
+            self.step(f"building a finalised round of {s.certificates} certified dossiers")
+            synth.finalised_store(self.certified, s.certificates)
 
     # rows ---------------------------------------------------------------------------------------
     def cold_start(self) -> None:
@@ -393,6 +395,12 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the data afterwards")
     parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=ORDER,
+        help="run just these rows (a partial table; for working on one figure)",
+    )
+    parser.add_argument(
         "--output", type=Path, default=HERE / "RESULTS.md", help="the table (default: %(default)s)"
     )
     args = parser.parse_args()
@@ -404,16 +412,22 @@ def main() -> None:
     when = datetime.now().astimezone()
     about = machine.describe()
     bench = Bench(scale, work)
-    steps: list[Callable[[], None]] = [
-        bench.build,
-        bench.cold_start,
-        bench.evaluate,
-        bench.filter,
-        bench.next_item,
-        bench.certificates,
-        bench.notice,
-        bench.import_throughput,
-    ]
+    every: dict[str, Callable[[], None]] = {
+        "cold": bench.cold_start,  # also measures memory
+        "evaluate": bench.evaluate,
+        "filter": bench.filter,
+        "next": bench.next_item,
+        "certificates": bench.certificates,
+        "notice": bench.notice,
+        "import": bench.import_throughput,
+    }
+    wanted = set(args.only or ORDER) | ({"cold"} if "memory" in (args.only or ()) else set())
+    steps = [step for key, step in every.items() if key in wanted]
+    big, certified = (
+        bool(wanted & {"cold", "evaluate", "filter", "next"}),
+        bool(wanted & {"certificates", "notice"}),
+    )
+    steps.insert(0, lambda: bench.build(big, certified))
     try:
         for step in steps:
             step()
