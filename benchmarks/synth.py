@@ -36,6 +36,7 @@ from sme_review_desktop.models import (
 from sme_review_desktop.publicity import finalize, start_publicity
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.search_text import name_key
 from sme_review_desktop.store import Store, open_store
 
 RULEBOOK = "liaocheng-2021"
@@ -153,6 +154,8 @@ def clone_dossiers(
                     "unknown_fields": {},
                     "form_path": version.form_path,
                     "form_sha256": version.form_sha256,
+                    # as the importer stores it (a Core insert skips the ORM event)
+                    "search_key": name_key(platform, operator, county),
                 }
             )
             names = {"platform_name": platform, "operator_name": operator, "county": county}

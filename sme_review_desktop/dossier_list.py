@@ -12,7 +12,7 @@ from .evaluation import gc_paused, newest_versions
 from .models import ConditionCheck, Decision, Dossier
 from .rounds import get_round
 from .rules.rulebook import get_rulebook
-from .search_text import search_key
+from .search_text import name_key, search_key
 from .store import Store
 
 DECISION_LABELS = {"approved": "拟认定", "rejected": "不予认定", "pool": "纳入培育库"}
@@ -111,7 +111,10 @@ def dossier_summaries(
                     complete=v.dossier_id in completed,
                     score=scores.get(v.dossier_id),
                     decision=decisions.get(v.dossier_id),
-                    search=search_key(v.platform_name, v.operator_name, v.county, v.uscc),
+                    search=search_key(
+                        v.search_key or name_key(v.platform_name, v.operator_name, v.county),
+                        v.uscc,
+                    ),
                 )
             )
             if progress and n % 200 == 0:

@@ -99,6 +99,7 @@ class NewestVersion:
     legal_form: str
     figures: dict[str, Value]
     materials: frozenset[int]
+    search_key: str | None = None  # stored at import (search_text.name_key)
 
     def evaluate(self, book: Rulebook, reference_date: date) -> Evaluation:
         return _evaluate(
@@ -164,6 +165,7 @@ def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
             DossierVersion.county,
             DossierVersion.platform_type,
             DossierVersion.legal_form,
+            DossierVersion.search_key,
         )
         .join(newest, on_newest)
         .join(Dossier, Dossier.id == DossierVersion.dossier_id)
@@ -183,6 +185,7 @@ def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
             legal_form=r.legal_form,
             figures=figures[r.id],
             materials=materials.get(r.id, frozenset()),
+            search_key=r.search_key,
         )
         for r in rows
     ]

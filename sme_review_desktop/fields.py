@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from .errors import RulebookError
 from .paths import resources_dir
+from .yaml_text import parse_yaml
 
 FIELD_TYPES = {"text", "uscc", "enum", "date", "bool", "number"}
 
@@ -30,8 +29,8 @@ def field_catalogue() -> dict[str, FieldDef]:
     """Every field of data form version 1, in the contract's order."""
     path = resources_dir() / "dossier-fields.yaml"
     try:
-        rows = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        rows = parse_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
         raise RulebookError(f"无法读取字段表 {path}：{exc}") from exc
     fields: dict[str, FieldDef] = {}
     for row in rows:

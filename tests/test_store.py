@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,26 @@ def test_sqlite_store_runs_in_wal_with_foreign_keys(store: Store) -> None:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert session.execute(text("PRAGMA busy_timeout")).scalar() >= 10_000
+
+
+def test_head_constant_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from sme_review_desktop.store import _alembic_config
+
+    assert ScriptDirectory.from_config(_alembic_config()).get_heads() == [head_revision()]
+
+
+def test_opening_a_store_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    open_store(folder).close()
+    code = (
+        "import sys; from pathlib import Path; from sme_review_desktop.store import open_store; "
+        f"open_store(Path({str(folder)!r})).close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_new_store_is_at_the_newest_migration(store: Store) -> None:
@@ -93,3 +115,48 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert data_dir(tmp_path / "flag") == (tmp_path / "flag").resolve()
     monkeypatch.delenv(DATA_DIR_ENV)
     assert "sme-review-desktop" in str(data_dir())
+
+
+def _keys(store: Store) -> dict[str, str | None]:
+    with store.read() as session:
+        return {
+            name: key
+            for name, key in session.execute(
+                text("SELECT platform_name, search_key FROM dossier_version")
+            ).all()
+        }
+
+
+def test_import_stores_each_versions_search_key_with_pinyin_initials(demo_store: Store) -> None:
+    keys = _keys(demo_store)
+    bearing = next(name for name in keys if name.startswith("临清轴承"))
+    assert "lqzc" in (keys[bearing] or "")
+    assert all(keys.values())
+
+
+@sqlite_only("downgrades the file with Alembic")
+def test_upgrading_to_0005_fills_the_search_keys_of_existing_versions(demo_store: Store) -> None:
+    from alembic import command
+
+    from sme_review_desktop.search_text import name_key
+    from sme_review_desktop.store import _alembic_config
+
+    folder = demo_store.data_dir
+    cfg = _alembic_config()
+    with demo_store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+    demo_store.close()
+    store = open_store(folder)
+    try:
+        with store.read() as session:
+            rows = session.execute(
+                text("SELECT platform_name, operator_name, county, search_key FROM dossier_version")
+            ).all()
+        assert rows
+        assert all(
+            r.search_key == name_key(r.platform_name, r.operator_name, r.county) for r in rows
+        )
+        assert list((folder / "backups").glob("升级前备份-0004-*.sqlite3"))
+    finally:
+        store.close()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..search_text import name_key
 from .base import Base, utcnow
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ class DossierVersion(Base):
     # The data-form workbook as submitted, every sheet kept (dossier-format: 其他工作表原样保存).
     form_path: Mapped[str | None] = mapped_column(String(1000))
     form_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blob.sha256"))
+    # The names and their pinyin initials (search_text.name_key), made once at import so the
+    # dossier list need not make 10,000 of them at every start.
+    search_key: Mapped[str | None] = mapped_column(Text)
 
     dossier: Mapped[Dossier] = relationship(back_populates="versions")
     figures: Mapped[list[DeclaredFigure]] = relationship(
@@ -123,3 +127,9 @@ class EvidenceFile(Base):
 
     version: Mapped[DossierVersion] = relationship(back_populates="evidence")
     blob: Mapped[EvidenceBlob] = relationship()
+
+
+@event.listens_for(DossierVersion, "before_insert")
+def _fill_search_key(_mapper: Any, _conn: Any, version: DossierVersion) -> None:
+    if version.search_key is None:
+        version.search_key = name_key(version.platform_name, version.operator_name, version.county)

@@ -11,12 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from ..errors import RulebookError
 from ..fields import field_catalogue
 from ..paths import resources_dir
+from ..yaml_text import parse_yaml
 
 OPS = (">=", ">", "<=", "<")
 
@@ -239,10 +237,12 @@ def _check_fields(data: dict[str, Any], where: str) -> None:
 
 def load_rulebook(path: Path) -> Rulebook:
     """Read, validate and build one rulebook; every problem is a RulebookError naming the file."""
+    import jsonschema  # here, in the worker that first needs a rulebook, not at start-up
+
     try:
         content = path.read_bytes()
-        data = yaml.safe_load(content.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = parse_yaml(content.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise RulebookError(f"无法读取办法规则文件 {path.name}：{exc}") from exc
     try:
         jsonschema.validate(data, _schema())

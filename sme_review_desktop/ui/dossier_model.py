@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from ..dossier_list import DECISION_LABELS, DossierSummary
 from ..rules.engine import Verdict
-from ..search_text import search_key
+from ..search_text import name_key, search_key
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -63,7 +63,7 @@ class DossierTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = self._sorted(rows)
         self._keys = [
-            r.search or search_key(r.platform_name, r.operator_name, r.county, r.uscc)
+            r.search or search_key(name_key(r.platform_name, r.operator_name, r.county), r.uscc)
             for r in self._rows
         ]
         self._texts = [None] * len(self._rows)
