@@ -98,6 +98,13 @@ class Bench:
     def cold_start(self) -> None:
         s = self.scale
         self.step("cold start (and memory) against the PySide6 import")
+        shown = paired(
+            [*APP, "--data-dir", str(self.big)],
+            QT_REFERENCE,
+            runs=s.runs,
+            env={**GUI_ENV, "SME_REVIEW_EXIT_WHEN_READY": "shown"},
+            log=self.log,
+        )
         result = paired(
             [*APP, "--data-dir", str(self.big)],
             QT_REFERENCE,
@@ -112,11 +119,13 @@ class Bench:
                 what="cold start to the main window shown with a round open",
                 scale=f"store of {s.dossiers:,} dossiers",
                 reference=f'`python -c "import PySide6.QtWidgets"`: {result.median_b():.2f} s',
-                figure=f"{result.median_a():.2f} s",
+                figure=f"{result.median_a():.2f} s to every row listed; "
+                f"{shown.median_a():.2f} s ({shown.median_ratio():.1f}×) to the window painted "
+                "with the round chosen and its list loading",
                 ratio=f"{ratio:.1f}×",
                 target="≤ 2× the reference",
                 met=ratio <= 2,
-                note=_spread(result),
+                note="the ratio is of every row listed; " + _spread(result),
             ),
         )
         rss = median([r.max_rss_mb for r in result.a])
