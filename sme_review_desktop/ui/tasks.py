@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -22,9 +23,14 @@ class _Task(QRunnable):
         try:
             result = self.fn()
         except BaseException as exc:  # delivered to the UI thread, shown there
-            self.relay.failed.emit(exc)
+            self._deliver(self.relay.failed, exc)
         else:
-            self.relay.done.emit(result)
+            self._deliver(self.relay.done, result)
+
+    def _deliver(self, signal: Any, value: object) -> None:
+        # RuntimeError: the app quit while this ran; its relay is gone and no one is waiting.
+        with suppress(RuntimeError):
+            signal.emit(value)
 
 
 _live: set[_Relay] = set()
