@@ -68,6 +68,7 @@ from sme_review_desktop.ui.round_dialog import NewRoundDialog
 from sme_review_desktop.ui.scoring.grid import ScoreGridWindow
 from sme_review_desktop.ui.scoring.meeting import MeetingWindow
 from sme_review_desktop.ui.scoring.panel_dialogs import ExpertsDialog, SchemeDialog
+from sme_review_desktop.ui.settings_dialog import SettingsDialog
 from sme_review_desktop.ui.trust import actions as trust_actions
 from sme_review_desktop.ui.trust.audit_window import AuditWindow
 from sme_review_desktop.ui.trust.backup_dialog import BackupDialog
@@ -107,6 +108,7 @@ SHOTS: dict[str, tuple[int, int]] = {
     "backup.png": (680, 500),
     "integrity.png": (680, 420),
     "audit.png": (1180, 560),
+    "settings.png": (600, 460),
     "overview.png": BIG,
 }
 
@@ -447,6 +449,21 @@ def safety(r: Round) -> None:
     r.shots.shoot(log, "audit.png", log.table)
 
 
+def options(r: Round) -> None:
+    """工具 → 选项, on its 共享服务器 tab as a bureau would fill it in (not saved)."""
+    dialog = r.main.open_settings()
+    assert isinstance(dialog, SettingsDialog)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.server.setChecked(True)
+    dialog.host.setText("192.168.10.5")
+    dialog.database.setText("sme_review")
+    dialog.user.setText("sme_review")
+    dialog.password.setText("口令")
+    dialog.evidence.setText(r"\\fileserver\评审证明材料")
+    r.shots.shoot(dialog, "settings.png", dialog.host)
+    dialog.reject()
+
+
 def overview(r: Round) -> None:
     """统计 → 本批次概览: the round's charts, counted off the UI thread."""
     window = r.main.open_overview()
@@ -464,6 +481,7 @@ STEPS: tuple[Callable[[Round], None], ...] = (
     publicity_and_certificates,
     register,
     safety,
+    options,
     overview,
 )
 

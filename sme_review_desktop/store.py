@@ -122,7 +122,7 @@ def head_revision() -> str:
     return HEAD
 
 
-def _current_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine) -> str | None:
     """The revision Alembic stamped (its ``alembic_version`` table), read without Alembic."""
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -151,7 +151,7 @@ def backup_sqlite(source: Path, target: Path) -> Path:
 
 
 def _migrate(engine: Engine, data_dir: Path, db_path: Path | None) -> None:
-    current = _current_revision(engine)
+    current = current_revision(engine)
     head = head_revision()
     if current == head:
         return

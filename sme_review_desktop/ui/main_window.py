@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -201,6 +202,8 @@ class MainWindow(QMainWindow):
         self._action(tools, "备份与恢复…", lambda: trust.open_backup(self), None)
         self._action(tools, "完整性检查…", lambda: trust.open_integrity(self), None)
         self._action(tools, "审计记录…", lambda: trust.open_audit(self), None)
+        tools.addSeparator()
+        self._action(tools, "选项…", self.open_settings, QKeySequence("Ctrl+,"))
         help_menu = self.menuBar().addMenu("帮助(&H)")
         from .manual_viewer import open_manual
 
@@ -246,6 +249,20 @@ class MainWindow(QMainWindow):
             self._show_reviewer()
             return True
         return False
+
+    def open_settings(self) -> QDialog:
+        from .settings_dialog import SettingsDialog
+
+        url = self.store.engine.url
+        current = (
+            f"本机数据库（{self.store.data_dir}）"
+            if self.store.is_sqlite
+            else url.render_as_string(hide_password=True)
+        )
+        dialog = SettingsDialog(self.settings, self.store.data_dir, current, self)
+        dialog.accepted.connect(self._show_reviewer)
+        dialog.open()
+        return dialog
 
     def ensure_reviewer(self) -> bool:
         return bool(self.settings.reviewer_name) or self.ask_reviewer_name()
