@@ -36,6 +36,7 @@ fi
 SERVER_TESTS=(
   tests/test_store.py
   tests/test_server_mode.py
+  tests/test_server_check.py
   tests/test_integrity.py
   tests/test_publicity.py
   tests/test_register.py
