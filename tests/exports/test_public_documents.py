@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from reportlab import rl_config
 from sqlalchemy import update
 
 from sme_review_desktop.dossier_list import dossier_summaries
@@ -159,6 +160,22 @@ def test_certificates_one_landscape_page_each_with_qr(certified: Store, tmp_path
         assert "证书编号：聊示范平台〔2026〕001号" in decoded
         assert f"持有单位：{first.operator_name}" in decoded
         assert "有效期：2026年10月12日至2029年10月11日" in decoded
+
+
+def test_certificates_share_one_drawn_blank_and_write_binary_streams(
+    certified: Store, tmp_path: Path
+) -> None:
+    """The frame, title and seal are one form XObject used by every page; page streams are
+    plain Flate (no ASCII85), and the reportlab switch is back as it was for other exports."""
+    before = rl_config.useA85
+    target, _ = write_certificates(certified, 1, tmp_path / "证书.pdf")
+    assert rl_config.useA85 == before
+    pages = PdfReader(target).pages
+    forms = {tuple(ref.idnum for ref in page["/Resources"]["/XObject"].values()) for page in pages}
+    assert len(forms) == 1 and len(next(iter(forms))) == 1
+    for page in pages:
+        assert list(page["/Contents"].get_object()["/Filter"]) == ["/FlateDecode"]
+    assert _has("".join(pages[1].extract_text().split()), "证书")  # the form's text reads too
 
 
 def test_only_a_finalised_round_has_certificates(decided: Store, tmp_path: Path) -> None:
