@@ -116,6 +116,15 @@ run export notice --round 1 -o "$OUT/notice.pdf"
 run export notice --round 1 -o "$OUT/notice.xlsx"
 [ -s "$OUT/notice.xlsx" ] || fail "no notice xlsx"
 
+step "certify and print certificates (the compiled QR encoder in the bundle)"
+run finalize --round 1 --date 2026-10-20
+run export certificates --round 1 -o "$OUT/证书.pdf"
+[ "$(head -c 4 "$OUT/证书.pdf")" = "%PDF" ] || fail "证书.pdf is not a PDF"
+if command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null; then
+  pdftoppm -png -r 200 -f 1 -l 1 "$OUT/证书.pdf" "$OUT/cert"
+  zbarimg --raw -q "$OUT"/cert-*1.png 2>/dev/null | grep -q "证书编号" || fail "the certificate's QR code does not read"
+fi
+
 step "demo data set and integrity check"
 run demo --json
 run round list
