@@ -125,6 +125,16 @@ if command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null; then
   zbarimg --raw -q "$OUT"/cert-*1.png 2>/dev/null | grep -q "证书编号" || fail "the certificate's QR code does not read"
 fi
 
+step "server mode: the PostgreSQL driver is in the bundle"
+# Nothing listens on port 1: the driver must load and report the refused connection in Chinese
+# (a missing psycopg would be a traceback).
+set +e
+"$EXE" --data-dir "$WORK/server-pc" --database-url "postgresql+psycopg://u@127.0.0.1:1/x" round list \
+  >"$OUT/server.log" 2>&1
+set -e
+cat "$OUT/server.log"
+grep -q "无法打开数据库" "$OUT/server.log" || fail "server mode does not work in the bundle"
+
 step "demo data set and integrity check"
 run demo --json
 run round list
