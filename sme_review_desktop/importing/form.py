@@ -1,9 +1,16 @@
-"""Reading the data form (申报数据表): a workbook with a sheet 申报数据 of key / label / value rows."""
+"""Reading the data form (申报数据表): a workbook with a sheet 申报数据 of key / label / value rows.
+
+Parsing a workbook costs far more than reading its bytes, so each one is opened once: finding
+the form in a package (``open_form_sheet``) keeps the rows it read, and ``read_form`` types
+those instead of opening the workbook again.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,10 +41,36 @@ class DataForm:
         return str(self.values["uscc"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Cell:
     value: Any
     number_format: str | None
+
+
+_Row = tuple[_Cell, _Cell, _Cell]
+
+# A data form is a few dozen rows. The rows of a larger 申报数据 sheet are not kept from
+# discovery to import (a batch is discovered whole before the UI imports it): such a form is
+# opened again when it is read.
+_KEPT_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class FormSheet:
+    """The 申报数据 sheet as found when its workbook was opened to look for the form.
+
+    ``rows`` are the sheet's rows (None: not kept, read again); ``error`` is what reading them
+    raised, which ``read_form`` reports as an unreadable workbook, as it would have on opening
+    it. ``digest`` ties both to the bytes they came from: a file changed since is read afresh.
+    """
+
+    digest: bytes
+    rows: tuple[_Row, ...] | None
+    error: Exception | None = None
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
 
 
 def _unreadable(name: str) -> ImportRejected:
@@ -46,33 +79,72 @@ def _unreadable(name: str) -> ImportRejected:
     )
 
 
-def _rows_xlsx(data: bytes, name: str) -> list[tuple[_Cell, _Cell, _Cell]]:
+def _no_sheet(name: str) -> ImportRejected:
+    return ImportRejected(
+        f"数据表“{name}”中没有名为“{SHEET}”的工作表：请使用本系统导出的申报模板填写。"
+    )
+
+
+def _open_xlsx(data: bytes) -> Any:
     from openpyxl import load_workbook
 
+    # Read-only: the sheet is parsed while its rows are iterated, never built whole.
+    return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+
+
+def _xlsx_sheet_rows(wb: Any) -> list[_Row]:
+    rows: list[_Row] = []
+    for row in wb[SHEET].iter_rows(min_row=2, max_col=3):
+        cells = [_Cell(c.value, getattr(c, "number_format", None)) for c in row]
+        cells += [_Cell(None, None)] * (3 - len(cells))
+        rows.append((cells[0], cells[1], cells[2]))
+    return rows
+
+
+def _rows_xlsx(data: bytes, name: str) -> list[_Row]:
     # openpyxl lets whatever its zip and XML parsing meet escape (BadZipFile, ParseError,
     # TypeError from a mangled element, ValueError, KeyError…), and in read-only mode the sheet
     # is parsed only while its rows are iterated: every such failure is a damaged workbook.
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = _open_xlsx(data)
     except Exception as exc:
         raise _unreadable(name) from exc
     try:
         if SHEET not in wb.sheetnames:
-            raise ImportRejected(
-                f"数据表“{name}”中没有名为“{SHEET}”的工作表：请使用本系统导出的申报模板填写。"
-            )
-        rows: list[tuple[_Cell, _Cell, _Cell]] = []
-        for row in wb[SHEET].iter_rows(min_row=2, max_col=3):
-            cells = [_Cell(c.value, getattr(c, "number_format", None)) for c in row]
-            cells += [_Cell(None, None)] * (3 - len(cells))
-            rows.append((cells[0], cells[1], cells[2]))
-        return rows
+            raise _no_sheet(name)
+        return _xlsx_sheet_rows(wb)
     except ImportRejected:
         raise
     except Exception as exc:
         raise _unreadable(name) from exc
     finally:
         wb.close()
+
+
+def _sheet_xlsx(data: bytes) -> FormSheet | None:
+    """``open_form_sheet`` for .xlsx: one read-only load finds the sheet and reads its rows."""
+    try:
+        wb = _open_xlsx(data)
+    except Exception:  # unreadable: not a data form (read_form says why if it is one by name)
+        return None
+    try:
+        if SHEET not in wb.sheetnames:
+            return None
+        try:
+            return _kept(data, _xlsx_sheet_rows(wb))
+        except Exception as exc:  # the sheet is damaged: reported when the form is read
+            return _failed(data, exc)
+    finally:
+        wb.close()
+
+
+def _kept(data: bytes, rows: list[_Row]) -> FormSheet:
+    return FormSheet(_digest(data), tuple(rows) if len(rows) <= _KEPT_ROWS else None)
+
+
+def _failed(data: bytes, exc: Exception) -> FormSheet:
+    # Without its traceback, whose frames would hold the workbook until the package is imported.
+    return FormSheet(_digest(data), None, exc.with_traceback(None))
 
 
 class _Discard(io.TextIOBase):
@@ -82,27 +154,55 @@ class _Discard(io.TextIOBase):
         return len(s)
 
 
-def _rows_xls(data: bytes, name: str) -> list[tuple[_Cell, _Cell, _Cell]]:
+def _open_xls(data: bytes) -> Any:
     import xlrd
 
+    return xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=_Discard())
+
+
+def _rows_xls(data: bytes, name: str) -> list[_Row]:
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=_Discard())
+        book = _open_xls(data)
     except Exception as exc:  # xlrd raises bare XLRDError / struct errors on bad input
         raise _unreadable(name) from exc
     if SHEET not in book.sheet_names():
-        raise ImportRejected(
-            f"数据表“{name}”中没有名为“{SHEET}”的工作表：请使用本系统导出的申报模板填写。"
-        )
+        raise _no_sheet(name)
     try:
         return _xls_sheet_rows(book, book.sheet_by_name(SHEET))
     except Exception as exc:  # a damaged record (an XF or format index out of range…)
         raise _unreadable(name) from exc
 
 
-def _xls_sheet_rows(book: Any, sheet: Any) -> list[tuple[_Cell, _Cell, _Cell]]:
+def _sheet_xls(data: bytes) -> FormSheet | None:
+    """``open_form_sheet`` for .xls: the full open that reading needs, when it succeeds."""
+    try:
+        book = _open_xls(data)
+    except Exception as exc:
+        # Reading with formats failed; whether the workbook is a form is still decided by its
+        # sheet list alone, and the failure is reported when the form is read.
+        return _failed(data, exc) if _has_sheet_xls(data) else None
+    if SHEET not in book.sheet_names():
+        return None
+    try:
+        return _kept(data, _xls_sheet_rows(book, book.sheet_by_name(SHEET)))
+    except Exception as exc:  # a damaged record (an XF or format index out of range…)
+        return _failed(data, exc)
+
+
+def _has_sheet_xls(data: bytes) -> bool:
     import xlrd
 
-    rows: list[tuple[_Cell, _Cell, _Cell]] = []
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=_Discard())
+        return SHEET in book.sheet_names()
+    except Exception:  # any unreadable workbook is simply not a data form
+        return False
+
+
+def _xls_sheet_rows(book: Any, sheet: Any) -> list[_Row]:
+    import xlrd
+
+    rows: list[_Row] = []
     for r in range(1, sheet.nrows):
         cells: list[_Cell] = []
         for c in range(3):
@@ -135,13 +235,13 @@ def _display(value: Any) -> str:
 
 
 def has_form_sheet(data: bytes, name: str) -> bool:
-    """Whether a workbook is a data form (has a 申报数据 sheet); unreadable ones are not."""
-    try:
-        if name.lower().endswith(".xls"):
-            import xlrd
+    """Whether a workbook is a data form (has a 申报数据 sheet); unreadable ones are not.
 
-            book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=_Discard())
-            return SHEET in book.sheet_names()
+    Only the sheet list is read; ``open_form_sheet`` when the form's rows will be wanted.
+    """
+    if name.lower().endswith(".xls"):
+        return _has_sheet_xls(data)
+    try:
         from openpyxl import load_workbook
 
         wb = load_workbook(io.BytesIO(data), read_only=True)
@@ -153,12 +253,31 @@ def has_form_sheet(data: bytes, name: str) -> bool:
         return False
 
 
-def read_form(data: bytes, name: str) -> DataForm:
+def open_form_sheet(data: bytes, name: str) -> FormSheet | None:
+    """Open a workbook once to see whether it is a data form; if so, keep its sheet's rows.
+
+    None when it is not one: no 申报数据 sheet, or not readable as a workbook at all, as for
+    ``has_form_sheet``. ``name`` (the file's) says whether it is an .xls.
+    """
+    return _sheet_xls(data) if name.lower().endswith(".xls") else _sheet_xlsx(data)
+
+
+def _rows(data: bytes, name: str, sheet: FormSheet | None) -> Sequence[_Row]:
+    if sheet is not None and sheet.digest == _digest(data):
+        if sheet.error is not None:
+            raise _unreadable(name) from sheet.error
+        if sheet.rows is not None:
+            return sheet.rows
+    return _rows_xls(data, name) if name.lower().endswith(".xls") else _rows_xlsx(data, name)
+
+
+def read_form(data: bytes, name: str, sheet: FormSheet | None = None) -> DataForm:
     """Read and type one data form; anything unreadable or invalid is ImportRejected.
 
-    ``name`` is how the form is named in messages (the package and file).
+    ``name`` is how the form is named in messages (the package and file). ``sheet`` is what
+    ``open_form_sheet`` found in these bytes, so the workbook is not opened a second time.
     """
-    rows = _rows_xls(data, name) if name.lower().endswith(".xls") else _rows_xlsx(data, name)
+    rows = _rows(data, name, sheet)
     catalogue = field_catalogue()
     values: dict[str, Typed] = {}
     raw: dict[str, str] = {}

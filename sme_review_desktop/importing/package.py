@@ -1,7 +1,8 @@
 """Finding packages on disk: the four shapes of dossier-format.md, zips with GBK names, limits.
 
 A ``Package`` is one applicant's submission, whatever its shape; its evidence files are read
-lazily so a batch never holds more than one file in memory.
+lazily so a batch never holds more than one file in memory. The form's workbook is opened once:
+the rows read while finding it ride on the package (``form_sheet``) to ``read_form``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from ..errors import ImportRejected
-from .form import FORM_SUFFIXES, has_form_sheet
+from .form import FORM_SUFFIXES, FormSheet, has_form_sheet, open_form_sheet
 from .limits import ImportLimits
 
 UTF8_FLAG = 0x800
@@ -45,6 +46,7 @@ class Package:
     form: SourceFile | None
     evidence: list[SourceFile] = field(default_factory=list)
     problem: str | None = None  # a rejection found while discovering (two forms, bad zip…)
+    form_sheet: FormSheet | None = None  # the form's rows, as read while finding it
 
 
 def _is_workbook(name: str) -> bool:
@@ -62,9 +64,20 @@ def _hidden(rel: str) -> bool:
     )
 
 
-def _pick_form(files: list[SourceFile], name: str) -> tuple[SourceFile | None, list[SourceFile]]:
-    """The one workbook with a 申报数据 sheet is the form; other workbooks are evidence."""
-    forms = [f for f in files if _is_workbook(f.rel_path) and has_form_sheet(f.read(), f.rel_path)]
+def _pick_form(
+    files: list[SourceFile], name: str
+) -> tuple[SourceFile | None, FormSheet | None, list[SourceFile]]:
+    """The one workbook with a 申报数据 sheet is the form; other workbooks are evidence.
+
+    Returns the form, its sheet as read while looking (so it is not opened again) and the rest.
+    """
+    found: list[tuple[SourceFile, FormSheet]] = []
+    for f in files:
+        if _is_workbook(f.rel_path):
+            sheet = open_form_sheet(f.read(), f.rel_path)
+            if sheet is not None:
+                found.append((f, sheet))
+    forms = [f for f, _ in found]
     if not forms:
         named = [f for f in files if _is_workbook(f.rel_path) and "申报数据" in f.rel_path]
         forms = named[:1]  # an unreadable 申报数据表 must be reported as unreadable, not as absent
@@ -74,8 +87,10 @@ def _pick_form(files: list[SourceFile], name: str) -> tuple[SourceFile | None, l
             f"申报材料“{name}”中有{len(forms)}份申报数据表（{listed}）：每份申报材料只能有一份。"
         )
     if not forms:
-        return None, files
-    return forms[0], [f for f in files if f is not forms[0]]
+        return None, None, files
+    form = forms[0]
+    sheet = next((s for f, s in found if f is form), None)
+    return form, sheet, [f for f in files if f is not form]
 
 
 def _disk_file(path: Path, rel: str) -> SourceFile:
@@ -237,12 +252,12 @@ def _zip_files(zpath: Path, limits: ImportLimits) -> list[SourceFile]:
 
 
 def _package_from_files(path: Path, name: str, files: list[SourceFile]) -> Package:
-    form, evidence = _pick_form(files, name)
+    form, sheet, evidence = _pick_form(files, name)
     if form is None:
         raise ImportRejected(
             f"申报材料“{name}”中没有申报数据表（含“申报数据”工作表的Excel文件）：请放入本系统导出的申报模板。"
         )
-    return Package(path=path, name=name, form=form, evidence=evidence)
+    return Package(path=path, name=name, form=form, evidence=evidence, form_sheet=sheet)
 
 
 def _load(path: Path, limits: ImportLimits) -> Package:
@@ -266,17 +281,20 @@ def _guarded(path: Path, limits: ImportLimits) -> Package:
 
 
 def _is_batch(folder: Path) -> bool:
-    """A folder is a batch when its children are packages rather than one package's files."""
+    """A folder is a batch when its children are packages rather than one package's files.
+
+    Counting stops at two forms: a batch's packages are opened when each is imported, not all
+    of them up front as well.
+    """
     children = [c for c in folder.iterdir() if not _hidden(c.name)]
-    top_forms = [
-        c
-        for c in children
-        if c.is_file() and _is_workbook(c.name) and has_form_sheet(c.read_bytes(), c.name)
-    ]
-    if len(top_forms) == 1:
+    top_forms = 0
+    for c in children:
+        if c.is_file() and _is_workbook(c.name) and has_form_sheet(c.read_bytes(), c.name):
+            top_forms += 1
+            if top_forms == 2:
+                return True  # bare forms; evidence beside them is rejected in discover()
+    if top_forms == 1:
         return False
-    if len(top_forms) >= 2:
-        return True  # bare forms; evidence beside them is rejected in discover()
     if any(c.is_file() and c.suffix.lower() == ".zip" for c in children):
         return True
     subdirs_with_forms = 0
@@ -286,7 +304,9 @@ def _is_batch(folder: Path) -> bool:
             for p in sub.rglob("*")
         ):
             subdirs_with_forms += 1
-    return subdirs_with_forms >= 2
+            if subdirs_with_forms == 2:
+                return True
+    return False
 
 
 def discover(paths: list[Path], limits: ImportLimits | None = None) -> Iterator[Package]:

@@ -7,11 +7,12 @@ only after the commit are the staged files moved into the evidence store.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -134,7 +135,8 @@ def _import(
     assert package.form is not None
     form_name = package.form.rel_path
     where = package.name if form_name == package.name else f"{package.name}/{form_name}"
-    form = read_form(package.form.read(), where)
+    form_bytes = package.form.read()
+    form = read_form(form_bytes, where, package.form_sheet)
     result.uscc = form.uscc
     result.platform_name = str(form.values.get("platform_name", ""))
     result.warnings = list(form.warnings)
@@ -147,9 +149,10 @@ def _import(
     evidence_store = EvidenceStore(store.evidence_dir)
     staging = evidence_store.new_staging()
     try:
-        # The workbook itself is kept too, with sheets the app does not read (dossier-format).
-        with package.form.open() as fh:
-            form_blob = staging.add(fh)
+        # The workbook itself is kept too, with sheets the app does not read (dossier-format):
+        # the very bytes the figures were read from.
+        form_blob = staging.add(io.BytesIO(form_bytes))
+        del form_bytes  # one file in memory at a time, evidence is streamed
         total = sum(f.size for f in package.evidence) or 1
         done = 0
         staged: list[tuple[str, str, int, int | None]] = []
@@ -173,6 +176,36 @@ def _import(
         raise
 
 
+def _dossier_of(session: Session, round_id: int, uscc: str, operator: str) -> tuple[Dossier, bool]:
+    """The applicant's dossier in the round, or a new one (added, not flushed) and True.
+
+    The applicant is found by its credit code and takes the name on the latest form.
+    """
+    applicant = session.scalars(select(Applicant).where(Applicant.uscc == uscc)).first()
+    if applicant is None:  # a new applicant has no dossier anywhere yet
+        applicant = Applicant(uscc=uscc, name=operator)
+        dossier = None
+    else:
+        applicant.name = operator
+        dossier = session.scalars(
+            select(Dossier).where(
+                Dossier.round_id == round_id, Dossier.applicant_id == applicant.id
+            )
+        ).first()
+    if dossier is not None:
+        return dossier, False
+    dossier = Dossier(round_id=round_id, applicant=applicant)
+    session.add(dossier)
+    return dossier, True
+
+
+def _last_version_number(session: Session, dossier: Dossier) -> int:
+    number = session.scalar(
+        select(func.max(DossierVersion.number)).where(DossierVersion.dossier_id == dossier.id)
+    )
+    return number or 0
+
+
 def _write(
     session: Session,
     book: Rulebook,
@@ -190,36 +223,20 @@ def _write(
     if barred:
         form.warnings.append(barred)
         result.warnings.append(barred)
-    applicant = session.scalars(select(Applicant).where(Applicant.uscc == form.uscc)).first()
     operator = str(form.values["operator_name"])
-    if applicant is None:
-        applicant = Applicant(uscc=form.uscc, name=operator)
-        session.add(applicant)
-        session.flush()
-    else:
-        applicant.name = operator
-    dossier = session.scalars(
-        select(Dossier).where(Dossier.round_id == round_id, Dossier.applicant_id == applicant.id)
-    ).first()
-    is_new = dossier is None
-    if dossier is None:
-        dossier = Dossier(round_id=round_id, applicant_id=applicant.id)
-        session.add(dossier)
-        session.flush()
+    dossier, is_new = _dossier_of(session, round_id, form.uscc, operator)
+    if is_new:
+        session.flush()  # the dossier's id, and its applicant's when that is new too
     blobs = {form_blob[0]: form_blob[1]} | {sha: size for _, sha, size, _ in staged}
     known_blobs = set(
         session.scalars(select(EvidenceBlob.sha256).where(EvidenceBlob.sha256.in_(blobs)))
     )
-    for sha, size in blobs.items():
-        if sha not in known_blobs:
-            session.add(EvidenceBlob(sha256=sha, size=size))
-    session.flush()  # blobs first: the version row refers to its form's blob
-    number = (
-        session.scalar(
-            select(func.max(DossierVersion.number)).where(DossierVersion.dossier_id == dossier.id)
-        )
-        or 0
-    ) + 1
+    new_blobs = [
+        {"sha256": sha, "size": size} for sha, size in blobs.items() if sha not in known_blobs
+    ]
+    if new_blobs:  # before the version row, which refers to its form's blob
+        session.execute(insert(EvidenceBlob), new_blobs)
+    number = 1 if is_new else _last_version_number(session, dossier) + 1
     version = DossierVersion(
         dossier=dossier,
         number=number,
@@ -236,17 +253,28 @@ def _write(
         form_sha256=form_blob[0],
     )
     session.add(version)
-    version.figures = [
-        DeclaredFigure(key=k, value=encode(v), raw=form.raw.get(k)) for k, v in form.values.items()
-    ]
-    for rel_path, sha, _size, material in staged:
-        version.evidence.append(
-            EvidenceFile(sha256=sha, rel_path=rel_path, material_number=material)
-        )
-    session.add(version)
     session.flush()
-    session.refresh(dossier, ["versions"])
-    rechecks = _flag_rechecks(session, book, dossier, form)
+    # The figures in one INSERT and the files in another (executemany): added through the
+    # relationships, the ORM would insert them a statement each, to fetch ids nobody reads here.
+    session.execute(
+        insert(DeclaredFigure),
+        [
+            {"version_id": version.id, "key": k, "value": encode(v), "raw": form.raw.get(k)}
+            for k, v in form.values.items()
+        ],
+    )
+    if staged:
+        session.execute(
+            insert(EvidenceFile),
+            [
+                {"version_id": version.id, "sha256": sha, "rel_path": rel, "material_number": m}
+                for rel, sha, _size, m in staged
+            ],
+        )
+    rechecks = 0  # a first version has nothing to compare with
+    if not is_new:
+        session.refresh(dossier, ["versions"])
+        rechecks = _flag_rechecks(session, book, dossier, form)
     audit.record(
         session,
         actor,
