@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement, Subquery
 
 from . import uscc as uscc_rules
 from .figures import decode, typed_figures
@@ -113,12 +114,9 @@ class NewestVersion:
         )
 
 
-def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
-    """Each dossier's newest version in the round, by dossier id, in three plain queries.
-
-    Plain rows, not ORM objects: loading 10,000 dossiers with their figures as objects took
-    tens of seconds, most of it SQLAlchemy's bookkeeping.
-    """
+def newest_version_join(round_id: int) -> tuple[Subquery, ColumnElement[bool]]:
+    """Each dossier of the round with its newest version's number, and the condition that
+    joins ``DossierVersion`` to it: a query picks that version's row in one join."""
     newest = (
         select(DossierVersion.dossier_id, func.max(DossierVersion.number).label("number"))
         .join(Dossier, Dossier.id == DossierVersion.dossier_id)
@@ -130,6 +128,16 @@ def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
         DossierVersion.dossier_id == newest.c.dossier_id,
         DossierVersion.number == newest.c.number,
     )
+    return newest, on_newest
+
+
+def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
+    """Each dossier's newest version in the round, by dossier id, in three plain queries.
+
+    Plain rows, not ORM objects: loading 10,000 dossiers with their figures as objects took
+    tens of seconds, most of it SQLAlchemy's bookkeeping.
+    """
+    newest, on_newest = newest_version_join(round_id)
     ids = select(DossierVersion.id).join(newest, on_newest)
     conn = session.connection()  # Core rows: the ORM's per-row bookkeeping is not needed
     figures: dict[int, dict[str, Value]] = defaultdict(dict)

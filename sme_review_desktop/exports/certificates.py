@@ -25,10 +25,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 
 from .. import fonts
 from ..errors import UserError
+from ..evaluation import newest_version_join
 from ..models import Certificate, Dossier, DossierVersion
 from ..rounds import get_round
 from ..rules.rulebook import get_rulebook
@@ -113,13 +114,7 @@ class OverlayLayout:
 
 def certificate_texts(store: Store, round_id: int) -> list[CertificateText]:
     """The round's certificates in number order; refused for a round not yet finalised."""
-    newest = (
-        select(DossierVersion.dossier_id, func.max(DossierVersion.number).label("number"))
-        .join(Dossier, Dossier.id == DossierVersion.dossier_id)
-        .where(Dossier.round_id == round_id)
-        .group_by(DossierVersion.dossier_id)
-        .subquery()
-    )
+    newest, on_newest = newest_version_join(round_id)
     with store.read() as session:
         rnd = get_round(session, round_id)
         book = get_rulebook(rnd.rulebook_id)
@@ -136,13 +131,7 @@ def certificate_texts(store: Store, round_id: int) -> list[CertificateText]:
             )
             .join(Dossier, Dossier.id == Certificate.dossier_id)
             .join(newest, newest.c.dossier_id == Dossier.id)
-            .join(
-                DossierVersion,
-                and_(
-                    DossierVersion.dossier_id == newest.c.dossier_id,
-                    DossierVersion.number == newest.c.number,
-                ),
-            )
+            .join(DossierVersion, on_newest)
             .where(Dossier.round_id == round_id, Certificate.revoked_on.is_(None))
             .order_by(Certificate.number)
         ).all()

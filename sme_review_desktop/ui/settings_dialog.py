@@ -29,7 +29,7 @@ from ..server_check import Finding, ServerFields, check_server, server_fields
 from ..settings import Settings
 from .messages import show_error
 from .tasks import run_task
-from .welcome import BUREAUS, muted
+from .welcome import BUREAUS, muted, reviewer_name
 
 
 def _spin(value: int, low: int, high: int, suffix: str) -> QSpinBox:
@@ -199,10 +199,8 @@ class SettingsDialog(QDialog):
         self._show([Finding(False, f"测试未能完成：{exc}")])
 
     def accept(self) -> None:
-        name = self.name.text().strip()
+        name = reviewer_name(self.name)
         if not name:
-            show_error(self, "请填写评审人姓名：它记入每一条审核记录。")
-            self.name.setFocus()
             return
         if self.server.isChecked() and (problem := self._server_problem()):
             show_error(self, problem)

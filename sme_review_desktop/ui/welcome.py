@@ -44,6 +44,15 @@ def muted(label: QLabel) -> None:
     label.setPalette(palette)
 
 
+def reviewer_name(field: QLineEdit) -> str:
+    """The name typed, or "" after telling the user it is needed (it signs every change)."""
+    name = field.text().strip()
+    if not name:
+        show_error(field.window(), "请填写评审人姓名：它记入每一条审核记录。")
+        field.setFocus()
+    return name
+
+
 def default_rulebook(bureau: str) -> str:
     """The measure a new round of this bureau starts from ("" when the bureau has none)."""
     return next((rulebook for _, value, rulebook in BUREAUS if value == bureau), "")
@@ -135,10 +144,8 @@ class WelcomeDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def accept(self) -> None:
-        name = self.name.text().strip()
+        name = reviewer_name(self.name)
         if not name:
-            show_error(self, "请填写评审人姓名：它记入每一条审核记录。")
-            self.name.setFocus()
             return
         self.settings.reviewer_name = name
         self.settings.bureau = str(self.bureau.currentData())

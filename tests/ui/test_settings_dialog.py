@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from sme_review_desktop.server_check import server_fields
 from sme_review_desktop.settings import Settings
-from sme_review_desktop.ui import settings_dialog
+from sme_review_desktop.ui import settings_dialog, welcome
 from sme_review_desktop.ui.main_window import MainWindow
 from sme_review_desktop.ui.settings_dialog import SettingsDialog
 
@@ -19,6 +19,7 @@ from sme_review_desktop.ui.settings_dialog import SettingsDialog
 def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     said: list[str] = []
     monkeypatch.setattr(settings_dialog, "show_error", lambda _p, text: said.append(text))
+    monkeypatch.setattr(welcome, "show_error", lambda _p, text: said.append(text))
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: said.append(text) or 0)
     return said
 
@@ -46,6 +47,17 @@ def test_local_settings_are_saved_and_shared_with_the_window(
     assert saved.import_max_files == 800 and saved.database_url == ""
     assert settings.reviewer_name == "李评审"  # the window's object, updated in place
     assert told == []  # no restart needed for local settings
+
+
+def test_the_reviewers_name_cannot_be_emptied(
+    qtbot: QtBot, tmp_path: Path, told: list[str]
+) -> None:
+    settings = Settings(reviewer_name="张评审")
+    dialog = _dialog(qtbot, settings, tmp_path)
+    dialog.name.setText("  ")
+    dialog.accept()
+    assert told == ["请填写评审人姓名：它记入每一条审核记录。"]
+    assert settings.reviewer_name == "张评审" and not (tmp_path / "settings.json").exists()
 
 
 def test_a_server_needs_an_address_and_a_database(
