@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from ..models import Certificate, Decision, Round
 from ..rounds import get_round
-from ..rules.rulebook import get_rulebook
 from ..store import Store
 from .service import (
     DECISION_LABELS,
     ScoringError,
     apply_scores,
+    check_decision,
     find_dossier,
     find_expert,
     frozen_reason,
@@ -48,10 +48,7 @@ def correct_decision(
     why = _reason(reason)
     with store.write() as session:
         rnd = _frozen_round(session, round_id)
-        allowed = get_rulebook(rnd.rulebook_id).procedure.decisions
-        if decision not in allowed:
-            names = "、".join(f"{d}（{DECISION_LABELS[d]}）" for d in allowed)
-            raise ScoringError(f"本办法的认定决定只能是：{names}。")
+        check_decision(rnd, decision)
         dossier = find_dossier(session, round_id, uscc)
         existing = session.scalars(
             select(Decision).where(Decision.dossier_id == dossier.id)

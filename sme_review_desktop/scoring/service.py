@@ -455,6 +455,14 @@ def score_summary(store: Store, round_id: int) -> list[DossierScores]:
         return result
 
 
+def check_decision(rnd: Round, decision: str) -> None:
+    """Refuse a decision the round's measure does not know (西安 has no 纳入培育库)."""
+    allowed = get_rulebook(rnd.rulebook_id).procedure.decisions
+    if decision not in allowed:
+        names = "、".join(f"{d}（{DECISION_LABELS[d]}）" for d in allowed)
+        raise ScoringError(f"本办法的认定决定只能是：{names}。")
+
+
 def decide(
     store: Store,
     round_id: int,
@@ -473,10 +481,7 @@ def decide(
     with store.write() as session:
         rnd = get_round(session, round_id)
         check_open(session, rnd)
-        allowed = get_rulebook(rnd.rulebook_id).procedure.decisions
-        if decision not in allowed:
-            names = "、".join(f"{d}（{DECISION_LABELS[d]}）" for d in allowed)
-            raise ScoringError(f"本办法的认定决定只能是：{names}。")
+        check_decision(rnd, decision)
         dossier = find_dossier(session, round_id, uscc)
         existing = session.scalars(
             select(Decision).where(Decision.dossier_id == dossier.id)
