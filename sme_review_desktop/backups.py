@@ -153,6 +153,24 @@ def _count(db: Path, sql: str) -> int:
         con.close()
 
 
+def _stepper(
+    total: int, progress: ProgressFn | None, cancelled: CancelFn | None, message: str
+) -> Callable[[int], None]:
+    """A counter of bytes done that reports to ``progress`` and stops with BackupCancelled
+    (``message``) once ``cancelled`` says so."""
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+        if cancelled and cancelled():
+            raise BackupCancelled(message)
+
+    return step
+
+
 def create_archive(
     store: Store,
     target: Path,
@@ -173,15 +191,7 @@ def create_archive(
             members.append((SETTINGS_FILE, settings))
         members += [(f"evidence/{p.parent.name}/{p.name}", p) for p in evidence]
         total = sum(p.stat().st_size for _, p in members) or 1
-        done = 0
-
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress(done, total)
-            if cancelled and cancelled():
-                raise BackupCancelled("已取消备份，未生成备份文件。")
+        step = _stepper(total, progress, cancelled, "已取消备份，未生成备份文件。")
 
         files: dict[str, dict[str, Any]] = {}
         try:
@@ -245,15 +255,7 @@ def verify_archive(
             report.problems.append("备份中没有数据库文件 store.sqlite3。")
         names = set(zf.namelist())
         total = sum(int(f.get("size", 0)) for f in files.values()) or 1
-        done = 0
-
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress(done, total)
-            if cancelled and cancelled():
-                raise BackupCancelled("已取消。")
+        step = _stepper(total, progress, cancelled, "已取消。")
 
         for name, meta in files.items():
             if name not in names:
