@@ -13,14 +13,10 @@ than platypus Paragraphs, and the streams are written without an ASCII85 layer.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -346,29 +342,5 @@ def write_certificates(
             else:
                 _overlay_page(canvas, t, overlay, body)
             canvas.showPage()
-        with _binary_streams():
-            canvas.save()
+        canvas.save()
     return target, len(texts)
-
-
-_STREAMS_LOCK = threading.Lock()
-
-
-@contextmanager
-def _binary_streams() -> Iterator[None]:
-    """Write this document's page and form streams as plain Flate, without reportlab's ASCII85
-    layer, which reportlab encodes in pure Python (7 % of the export) and which makes the file
-    larger.
-
-    reportlab reads the switch as a module global while it formats, which a Canvas does only in
-    ``save``; so it is turned off for that call alone. Another export saving at the same moment
-    in another thread would get binary streams too, which is harmless: every reader (Qt's
-    preview, pypdf, poppler, printers) takes them, and nothing in the app reads stream bytes.
-    """
-    with _STREAMS_LOCK:
-        saved = rl_config.useA85
-        rl_config.useA85 = 0
-        try:
-            yield
-        finally:
-            rl_config.useA85 = saved

@@ -166,7 +166,7 @@ def test_certificates_share_one_drawn_blank_and_write_binary_streams(
     certified: Store, tmp_path: Path
 ) -> None:
     """The frame, title and seal are one form XObject used by every page; page streams are
-    plain Flate (no ASCII85), and the reportlab switch is back as it was for other exports."""
+    plain Flate (no ASCII85), as every PDF of the app, so exporting leaves the switch alone."""
     before = rl_config.useA85
     target, _ = write_certificates(certified, 1, tmp_path / "证书.pdf")
     assert rl_config.useA85 == before
