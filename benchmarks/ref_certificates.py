@@ -17,7 +17,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-FONT = Path(__file__).resolve().parent.parent / "resources" / "fonts" / "LXGWWenKai-Regular.ttf"
+FONT = (
+    Path(__file__).resolve().parent.parent
+    / "sme_review_desktop"
+    / "resources"
+    / "fonts"
+    / "LXGWWenKai-Regular.ttf"
+)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen python installer/make_icons.py
 
-writes resources/icons/app.svg (the glyph as outlines, so no font is needed to show it),
+writes sme_review_desktop/resources/icons/app.svg (the glyph as outlines, so no font is needed to show it),
 app.png (256 px), app-256.png, app-64.png, app-32.png and a multi-size app.ico (16–256 px) for
 the Windows executables and the installer. Run it again after changing the design; commit the
 results.
@@ -32,8 +32,8 @@ from PySide6.QtGui import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-FONT = ROOT / "resources" / "fonts" / "LXGWWenKai-Regular.ttf"
-OUT = ROOT / "resources" / "icons"
+FONT = ROOT / "sme_review_desktop" / "resources" / "fonts" / "LXGWWenKai-Regular.ttf"
+OUT = ROOT / "sme_review_desktop" / "resources" / "icons"
 GLYPH = "评"
 SEAL_RED = QColor("#c0262d")
 PAPER = QColor("#fffaf3")

@@ -53,8 +53,9 @@ missing=$(find "$BUNDLE" -name '*.so*' -type f -print0 |
   grep 'not found' | grep -v 'libwayland-' | sort -u || true)
 [ -z "$missing" ] || fail "unresolved libraries:
 $missing"
-for f in resources/fonts/LXGWWenKai-Regular.ttf resources/fonts/OFL-LXGWWenKai.txt \
-  resources/icons/app.png resources/rulebooks/liaocheng-2021.yaml \
+R=sme_review_desktop/resources
+for f in $R/fonts/LXGWWenKai-Regular.ttf $R/fonts/OFL-LXGWWenKai.txt $R/docs/用户手册.md \
+  $R/icons/app.png $R/rulebooks/liaocheng-2021.yaml \
   sme_review_desktop/migrations/env.py PySide6/Qt/translations/qtbase_zh_CN.qm; do
   [ -f "$BUNDLE/_internal/$f" ] || fail "not bundled: $f"
 done

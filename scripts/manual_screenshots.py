@@ -1,6 +1,6 @@
-"""The pictures of docs/用户手册.md: the real windows, driven offscreen on the demo data.
+"""The pictures of the user manual (sme_review_desktop/resources/docs/用户手册.md): the real windows, driven offscreen on the demo data.
 
-    python scripts/manual_screenshots.py [OUT]        (default: docs/manual/)
+    python scripts/manual_screenshots.py [OUT]        (default: the manual's own manual/ folder)
 
 The demo data set is built in a temporary folder (never the user's data folder) and taken
 through a round the way the manual tells it: a county's batch is imported, a dossier ticked,
@@ -78,7 +78,7 @@ from sme_review_desktop.ui.welcome import WelcomeDialog
 from sme_review_desktop.ui.workspace.dossier_window import DossierWindow
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = ROOT / "docs" / "manual"
+DEFAULT_OUT = ROOT / "sme_review_desktop" / "resources" / "docs" / "manual"
 # The data folder a reviewer on Windows sees, shown instead of this run's temporary folder.
 SHOWN_DATA_DIR = r"C:\Users\张评审\AppData\Local\sme-review-desktop"
 REVIEWER = "张评审"

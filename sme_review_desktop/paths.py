@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import platformdirs
@@ -20,8 +19,9 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder: beside the package in a checkout, inside a PyInstaller bundle."""
-    bundled = getattr(sys, "_MEIPASS", None)
-    if bundled:
-        return Path(bundled) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The package's ``resources/`` folder (rulebooks, fonts, icons, the manual).
+
+    Package data, found beside this module's package: the same in a checkout, an installed wheel
+    and the PyInstaller bundle (whose spec collects it at ``sme_review_desktop/resources``).
+    """
+    return Path(__file__).resolve().parent / "resources"

@@ -185,7 +185,7 @@ def test_no_code_holds_a_web_address() -> None:
 
 def test_bundled_resources_are_all_the_app_needs() -> None:
     # Fonts, icons and rulebooks ship with the app; nothing is fetched on first use.
-    resources = PACKAGE.parent / "resources"
+    resources = PACKAGE / "resources"
     for needed in (
         "fonts/LXGWWenKai-Regular.ttf",
         "fonts/OFL-LXGWWenKai.txt",

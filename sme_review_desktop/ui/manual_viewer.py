@@ -39,9 +39,8 @@ ROLE_POSITION = Qt.ItemDataRole.UserRole + 1
 
 
 def manual_path() -> Path:
-    """docs/用户手册.md: beside ``resources/`` in a checkout and in the PyInstaller bundle
-    (installer/sme_review.spec puts ``docs/`` there)."""
-    return resources_dir().parent / "docs" / MANUAL_NAME
+    """The manual, package data like every other resource: ``resources/docs/用户手册.md``."""
+    return resources_dir() / "docs" / MANUAL_NAME
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMainWindow, QMenu
 from pytestqt.qtbot import QtBot
@@ -21,7 +20,7 @@ from sme_review_desktop.ui.workspace.dossier_window import DossierWindow
 from sme_review_desktop.ui.workspace.shortcuts import SHORTCUTS
 
 ROOT = Path(__file__).resolve().parents[2]
-MANUAL = ROOT / "docs" / "用户手册.md"
+MANUAL = ROOT / "sme_review_desktop" / "resources" / "docs" / "用户手册.md"
 SCRIPT = ROOT / "scripts" / "manual_screenshots.py"
 
 
@@ -94,13 +93,8 @@ def test_a_missing_manual_says_where_it_was_looked_for(qtbot: QtBot, tmp_path: P
     assert viewer.headings == [] and viewer.images() == []
 
 
-def test_the_bundle_finds_the_manual_beside_its_resources(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert manual_path() == tmp_path / "docs" / "用户手册.md"
-    spec = (ROOT / "installer" / "sme_review.spec").read_text(encoding="utf-8")
-    assert '"docs" / "用户手册.md"' in spec and '"docs" / "manual"' in spec
+def test_the_manual_is_package_data() -> None:
+    assert manual_path() == MANUAL and MANUAL.is_file()
 
 
 def _menus(window: QMainWindow) -> dict[str, set[str]]:
