@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import AuditEntry
-from .models.base import utcnow
+from sme_review_desktop.models import AuditEntry
+from sme_review_desktop.models.base import utcnow
 
 GENESIS = "0" * 64
 

@@ -26,11 +26,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from . import __version__
-from .errors import StoreError, UserError
-from .exports.atomic import atomic_path
-from .settings import SETTINGS_FILE
-from .store import STORE_FILE, Store, backup_sqlite, head_revision
+from sme_review_desktop import __version__
+from sme_review_desktop.errors import StoreError, UserError
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.settings import SETTINGS_FILE
+from sme_review_desktop.store import STORE_FILE, Store, backup_sqlite, head_revision
 
 FORMAT = "sme-review-backup"
 MANIFEST = "manifest.json"

@@ -27,9 +27,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from .dossier_list import DECISION_LABELS
-from .paths import resources_dir
-from .stats import (
+from sme_review_desktop.dossier_list import DECISION_LABELS
+from sme_review_desktop.paths import resources_dir
+from sme_review_desktop.stats import (
     SUGGESTIONS,
     OverallStats,
     RegisterStats,
@@ -92,7 +92,7 @@ class Chart:
         return out.getvalue()
 
     def save_png(self, target: Path, dpi: int = 200) -> Path:
-        from .exports.atomic import atomic_path
+        from sme_review_desktop.exports.atomic import atomic_path
 
         with atomic_path(target) as tmp:
             tmp.write_bytes(self.png(dpi))

@@ -17,12 +17,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import UserError
-from .instance_lock import acquire
-from .location import locate
-from .paths import data_dir
-from .store import Store
+from sme_review_desktop import __version__
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.instance_lock import acquire
+from sme_review_desktop.location import locate
+from sme_review_desktop.paths import data_dir
+from sme_review_desktop.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def cmd_rulebooks(args: argparse.Namespace) -> int:
-    from .rules.rulebook import all_rulebooks
+    from sme_review_desktop.rules.rulebook import all_rulebooks
 
     books = all_rulebooks()
     payload = {
@@ -85,7 +85,7 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
 
 
 def cmd_round_create(args: argparse.Namespace) -> int:
-    from .rounds import create_round
+    from sme_review_desktop.rounds import create_round
 
     store = _store(args)
     rid = create_round(store, args.rulebook, args.name, args.reference_date, _actor(args))
@@ -94,7 +94,7 @@ def cmd_round_create(args: argparse.Namespace) -> int:
 
 
 def cmd_round_list(args: argparse.Namespace) -> int:
-    from .rounds import list_rounds
+    from sme_review_desktop.rounds import list_rounds
 
     rounds = list_rounds(_store(args))
     payload = {
@@ -116,8 +116,8 @@ def cmd_round_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importing.service import import_paths
-    from .settings import Settings
+    from sme_review_desktop.importing.service import import_paths
+    from sme_review_desktop.settings import Settings
 
     store = _store(args)
     limits = Settings.load(store.data_dir).import_limits()
@@ -134,7 +134,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluation import evaluate_round
+    from sme_review_desktop.evaluation import evaluate_round
 
     results = evaluate_round(_store(args), args.round)
     payload = {"dossiers": [r.as_json() for r in results]}
@@ -147,8 +147,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .exports.form_template import write_form
-    from .rules.rulebook import get_rulebook
+    from sme_review_desktop.exports.form_template import write_form
+    from sme_review_desktop.rules.rulebook import get_rulebook
 
     target = Path(args.output)
     write_form(target, get_rulebook(args.rulebook))
@@ -157,7 +157,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_expert_add(args: argparse.Namespace) -> int:
-    from .scoring.service import add_expert, declare_conflict
+    from sme_review_desktop.scoring.service import add_expert, declare_conflict
 
     store = _store(args)
     eid = add_expert(store, args.round, args.name, _actor(args), args.organisation or "")
@@ -168,8 +168,8 @@ def cmd_expert_add(args: argparse.Namespace) -> int:
 
 
 def cmd_scores_enter(args: argparse.Namespace) -> int:
-    from .cli_trust import parse_points
-    from .scoring.service import enter_scores
+    from sme_review_desktop.cli_trust import parse_points
+    from sme_review_desktop.scoring.service import enter_scores
 
     points = parse_points(args.points)
     enter_scores(_store(args), args.round, args.expert, args.uscc, points, _actor(args))
@@ -178,7 +178,7 @@ def cmd_scores_enter(args: argparse.Namespace) -> int:
 
 
 def cmd_scores_template(args: argparse.Namespace) -> int:
-    from .scoring.sheets import write_score_sheet
+    from sme_review_desktop.scoring.sheets import write_score_sheet
 
     target = write_score_sheet(
         _store(args), args.round, args.expert, Path(args.output), _actor(args)
@@ -188,7 +188,7 @@ def cmd_scores_template(args: argparse.Namespace) -> int:
 
 
 def cmd_scores_import(args: argparse.Namespace) -> int:
-    from .scoring.sheets import import_score_sheets
+    from sme_review_desktop.scoring.sheets import import_score_sheets
 
     results = import_score_sheets(
         _store(args), args.round, [Path(p) for p in args.files], _actor(args)
@@ -214,12 +214,12 @@ def cmd_scores_import(args: argparse.Namespace) -> int:
 
 
 def cmd_scores_summary(args: argparse.Namespace) -> int:
-    from .scoring.service import score_summary
+    from sme_review_desktop.scoring.service import score_summary
 
     store = _store(args)
     rows = score_summary(store, args.round)
     if args.output:
-        from .scoring.summary_xlsx import write_score_summary
+        from sme_review_desktop.scoring.summary_xlsx import write_score_summary
 
         write_score_summary(store, args.round, Path(args.output))
     payload = {"dossiers": [r.as_json() for r in rows]}
@@ -232,7 +232,7 @@ def cmd_scores_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    from .scoring.service import DECISION_LABELS, decide
+    from sme_review_desktop.scoring.service import DECISION_LABELS, decide
 
     decide(_store(args), args.round, args.uscc, args.decision, args.reason, _actor(args))
     _emit(args, {"ok": True}, f"已记录决定：{DECISION_LABELS[args.decision]}")
@@ -240,7 +240,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar_workdays(args: argparse.Namespace) -> int:
-    from .publicity import compute_period
+    from sme_review_desktop.publicity import compute_period
 
     period = compute_period(
         _store(args), args.start, args.days, assume_weekends=args.assume_weekends
@@ -258,7 +258,7 @@ def cmd_calendar_workdays(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar_import(args: argparse.Namespace) -> int:
-    from .holidays import import_holidays
+    from sme_review_desktop.holidays import import_holidays
 
     years = import_holidays(_store(args), Path(args.file), _actor(args))
     _emit(args, {"years": years}, f"已导入{'、'.join(map(str, years))}年的节假日安排。")
@@ -266,7 +266,7 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
 
 
 def cmd_round_settings(args: argparse.Namespace) -> int:
-    from .rounds import update_settings
+    from sme_review_desktop.rounds import update_settings
 
     changes: dict[str, Any] = {}
     for pair in args.set or []:
@@ -280,8 +280,8 @@ def cmd_round_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_publicity_start(args: argparse.Namespace) -> int:
-    from .publicity import start_publicity
-    from .workdays import format_period
+    from sme_review_desktop.publicity import start_publicity
+    from sme_review_desktop.workdays import format_period
 
     info = start_publicity(
         _store(args),
@@ -307,7 +307,7 @@ def cmd_publicity_start(args: argparse.Namespace) -> int:
 
 
 def cmd_objection_add(args: argparse.Namespace) -> int:
-    from .publicity import add_objection
+    from sme_review_desktop.publicity import add_objection
 
     upheld = {"yes": True, "no": False}.get(args.upheld or "")
     oid = add_objection(
@@ -325,7 +325,7 @@ def cmd_objection_add(args: argparse.Namespace) -> int:
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:
-    from .publicity import finalize
+    from sme_review_desktop.publicity import finalize
 
     result = finalize(_store(args), args.round, args.date, _actor(args))
     payload = {
@@ -337,7 +337,7 @@ def cmd_finalize(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .integrity import check_store
+    from sme_review_desktop.integrity import check_store
 
     report = check_store(_store(args))
     _emit(args, report.as_json(), "\n".join(report.lines()))
@@ -345,7 +345,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export_minutes(args: argparse.Namespace) -> int:
-    from .exports.minutes import write_minutes
+    from sme_review_desktop.exports.minutes import write_minutes
 
     target = write_minutes(_store(args), args.round, Path(args.output), meeting_date=args.date)
     _emit(args, {"path": str(target)}, f"已导出会议纪要：{target}")
@@ -353,7 +353,7 @@ def cmd_export_minutes(args: argparse.Namespace) -> int:
 
 
 def cmd_export_report(args: argparse.Namespace) -> int:
-    from .exports.review_report import write_review_report
+    from sme_review_desktop.exports.review_report import write_review_report
 
     target = write_review_report(_store(args), args.round, args.uscc, Path(args.output))
     _emit(args, {"path": str(target)}, f"已导出评审意见表：{target}")
@@ -361,7 +361,7 @@ def cmd_export_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export_scores(args: argparse.Namespace) -> int:
-    from .scoring.summary_xlsx import write_score_summary
+    from sme_review_desktop.scoring.summary_xlsx import write_score_summary
 
     target = write_score_summary(_store(args), args.round, Path(args.output))
     _emit(args, {"path": str(target)}, f"已导出专家评分汇总表：{target}")
@@ -369,7 +369,7 @@ def cmd_export_scores(args: argparse.Namespace) -> int:
 
 
 def cmd_export_notice(args: argparse.Namespace) -> int:
-    from .exports.notice import write_notice
+    from sme_review_desktop.exports.notice import write_notice
 
     target = write_notice(_store(args), args.round, Path(args.output), final=args.final)
     what = "认定名单" if args.final else "公示名单"
@@ -378,7 +378,11 @@ def cmd_export_notice(args: argparse.Namespace) -> int:
 
 
 def cmd_export_certificates(args: argparse.Namespace) -> int:
-    from .exports.certificates import OverlayLayout, calibration_page, write_certificates
+    from sme_review_desktop.exports.certificates import (
+        OverlayLayout,
+        calibration_page,
+        write_certificates,
+    )
 
     layout: OverlayLayout | None = None
     if args.overlay is not None or args.calibration:
@@ -403,7 +407,7 @@ def cmd_export_certificates(args: argparse.Namespace) -> int:
 
 
 def cmd_register_list(args: argparse.Namespace) -> int:
-    from .register import register_rows
+    from sme_review_desktop.register import register_rows
 
     today = args.date or date.today()
     rows = register_rows(_store(args), today)
@@ -439,7 +443,7 @@ def cmd_register_list(args: argparse.Namespace) -> int:
 
 
 def cmd_register_report(args: argparse.Namespace) -> int:
-    from .register import mark_report
+    from sme_review_desktop.register import mark_report
 
     mark_report(_store(args), args.certificate, args.period, args.date, _actor(args))
     _emit(args, {"ok": True}, f"已登记{args.certificate} {args.period}期报告。")
@@ -447,7 +451,7 @@ def cmd_register_report(args: argparse.Namespace) -> int:
 
 
 def cmd_register_complaint(args: argparse.Namespace) -> int:
-    from .register import add_complaint
+    from sme_review_desktop.register import add_complaint
 
     warning = add_complaint(_store(args), args.certificate, args.date, args.content, _actor(args))
     _emit(args, {"ok": True, "warning": warning}, warning or "已登记投诉。")
@@ -455,7 +459,7 @@ def cmd_register_complaint(args: argparse.Namespace) -> int:
 
 
 def cmd_register_revoke(args: argparse.Namespace) -> int:
-    from .register import revoke
+    from sme_review_desktop.register import revoke
 
     revoke(_store(args), args.certificate, args.date, args.reason, _actor(args))
     _emit(args, {"ok": True}, f"已撤销{args.certificate}。")
@@ -464,7 +468,7 @@ def cmd_register_revoke(args: argparse.Namespace) -> int:
 
 def _stats_lines(payload: dict[str, Any]) -> list[str]:
     """``stats`` without --json: the same numbers, a line each."""
-    from .dossier_list import DECISION_LABELS
+    from sme_review_desktop.dossier_list import DECISION_LABELS
 
     names = {**DECISION_LABELS, "undecided": "未决定"}
     lines: list[str] = []
@@ -516,7 +520,7 @@ def _stats_lines(payload: dict[str, Any]) -> list[str]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .stats import overall_stats, round_stats
+    from sme_review_desktop.stats import overall_stats, round_stats
 
     store = _store(args)
     stats = (
@@ -530,14 +534,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export_stats(args: argparse.Namespace) -> int:
-    from .exports.stats_report import write_stats_report
+    from sme_review_desktop.exports.stats_report import write_stats_report
 
     store = _store(args)
     target = write_stats_report(store, args.round, Path(args.output), as_of=args.date)
     payload: dict[str, Any] = {"path": str(target)}
     if args.png_dir:
-        from .charts import build_charts
-        from .stats import round_stats
+        from sme_review_desktop.charts import build_charts
+        from sme_review_desktop.stats import round_stats
 
         folder = Path(args.png_dir)
         payload["png"] = [
@@ -549,7 +553,7 @@ def cmd_export_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export_register(args: argparse.Namespace) -> int:
-    from .exports.register_xlsx import write_register
+    from sme_review_desktop.exports.register_xlsx import write_register
 
     target, count = write_register(_store(args), Path(args.output), args.date or date.today())
     _emit(args, {"path": str(target), "count": count}, f"已导出名录（{count}个平台）：{target}")
@@ -557,7 +561,7 @@ def cmd_export_register(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import load_demo
+    from sme_review_desktop.demo import load_demo
 
     ids = load_demo(_store(args), _actor(args))
     _emit(args, {"rounds": ids}, f"已载入演示数据：认定批次 {'、'.join(map(str, ids))}")
@@ -565,7 +569,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from .ui.app import run
+    from sme_review_desktop.ui.app import run
 
     return run(data_dir(args.data_dir), args.database_url, demo=args.demo)
 
@@ -911,7 +915,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
 
     _leaf(sub, cmd_demo, "demo", help="载入演示数据 load the demo data set into the store")
-    from . import cli_trust
+    from sme_review_desktop import cli_trust
 
     cli_trust.register(sub, xsub)
     return parser

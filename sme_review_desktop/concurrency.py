@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import EditConflict
-from .models import AuditEntry
+from sme_review_desktop.errors import EditConflict
+from sme_review_desktop.models import AuditEntry
 
 RECENT = 50  # audit entries of the dossier searched for the change's author
 

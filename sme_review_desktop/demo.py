@@ -15,12 +15,12 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
-from . import fonts, uscc
-from .exports.form_template import FormValue, write_form
-from .importing.service import import_paths
-from .rounds import create_round
-from .rules.rulebook import Rulebook, get_rulebook
-from .store import Store
+from sme_review_desktop import fonts, uscc
+from sme_review_desktop.exports.form_template import FormValue, write_form
+from sme_review_desktop.importing.service import import_paths
+from sme_review_desktop.rounds import create_round
+from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
+from sme_review_desktop.store import Store
 
 D = Decimal
 

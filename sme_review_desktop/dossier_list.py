@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .evaluation import gc_paused, newest_versions
-from .models import ConditionCheck, Decision, Dossier
-from .rounds import get_round
-from .rules.rulebook import get_rulebook
-from .search_text import name_key, search_key
-from .store import Store
+from sme_review_desktop.evaluation import gc_paused, newest_versions
+from sme_review_desktop.models import ConditionCheck, Decision, Dossier
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.search_text import name_key, search_key
+from sme_review_desktop.store import Store
 
 DECISION_LABELS = {"approved": "拟认定", "rejected": "不予认定", "pool": "纳入培育库"}
 
@@ -82,7 +82,7 @@ def dossier_summaries(
             ).all()
         )
         versions = newest_versions(session, round_id)
-        from .scoring import aggregates_for_round
+        from sme_review_desktop.scoring import aggregates_for_round
 
         scores = aggregates_for_round(session, round_id)
         rows: list[DossierSummary] = []

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import UserError
-from .exports.atomic import HOST, STALE_AFTER_SECONDS, pid_running
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports.atomic import HOST, STALE_AFTER_SECONDS, pid_running
 
 CHUNK = 1024 * 1024
 

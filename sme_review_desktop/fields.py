@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .errors import RulebookError
-from .paths import resources_dir
-from .yaml_text import parse_yaml
+from sme_review_desktop.errors import RulebookError
+from sme_review_desktop.paths import resources_dir
+from sme_review_desktop.yaml_text import parse_yaml
 
 FIELD_TYPES = {"text", "uscc", "enum", "date", "bool", "number"}
 

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from .fields import field_catalogue
-from .models import DeclaredFigure
-from .numbers import plain
-from .rules.engine import Value
+from sme_review_desktop.fields import field_catalogue
+from sme_review_desktop.models import DeclaredFigure
+from sme_review_desktop.numbers import plain
+from sme_review_desktop.rules.engine import Value
 
 
 def encode(value: Decimal | date | bool | str) -> str:

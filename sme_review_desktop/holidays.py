@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from . import audit
-from .models import HolidayDay
-from .store import Store
-from .workdays import HolidayEntry, parse_holiday_table
+from sme_review_desktop import audit
+from sme_review_desktop.models import HolidayDay
+from sme_review_desktop.store import Store
+from sme_review_desktop.workdays import HolidayEntry, parse_holiday_table
 
 
 def import_holidays(store: Store, path: Path, actor: str) -> list[int]:

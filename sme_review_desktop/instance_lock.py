@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import StoreError
-from .exports.atomic import pid_running
+from sme_review_desktop.errors import StoreError
+from sme_review_desktop.exports.atomic import pid_running
 
 LOCK_FILE = "store.lock"
 HEARTBEAT = 30.0

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, text
 
-from .audit import verify_chain
-from .evidence import EvidenceStore
-from .models import EvidenceBlob
-from .store import Store
+from sme_review_desktop.audit import verify_chain
+from sme_review_desktop.evidence import EvidenceStore
+from sme_review_desktop.models import EvidenceBlob
+from sme_review_desktop.store import Store
 
 
 @dataclass

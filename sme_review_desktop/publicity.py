@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import UserError
-from .models import (
+from sme_review_desktop import audit
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.models import (
     Applicant,
     Certificate,
     Decision,
@@ -20,13 +20,19 @@ from .models import (
     Publicity,
     Round,
 )
-from .models.base import utcnow
-from .register import create_duties
-from .rounds import get_round
-from .rules.engine import add_years
-from .rules.rulebook import Rulebook, get_rulebook
-from .store import Store
-from .workdays import DayKind, HolidayCalendar, HolidayEntry, PeriodResult, publicity_period
+from sme_review_desktop.models.base import utcnow
+from sme_review_desktop.register import create_duties
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.engine import add_years
+from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
+from sme_review_desktop.store import Store
+from sme_review_desktop.workdays import (
+    DayKind,
+    HolidayCalendar,
+    HolidayEntry,
+    PeriodResult,
+    publicity_period,
+)
 
 # Placeholders: {short} (聊), {city} (聊城), {year}, {seq}; e.g. 聊示范平台〔2026〕001号.
 DEFAULT_CERTIFICATE_PATTERN = "{short}示范平台〔{year}〕{seq:03d}号"
@@ -169,7 +175,7 @@ def add_objection(
     outcome: str = "",
     upheld: bool | None = None,
 ) -> int:
-    from .scoring.service import find_dossier
+    from sme_review_desktop.scoring.service import find_dossier
 
     if not content.strip():
         raise PublicityError("异议内容不能为空。")
@@ -254,7 +260,7 @@ class FinalizeResult:
 
 def finalize(store: Store, round_id: int, certified_on: date, actor: str) -> FinalizeResult:
     """认定: after publicity ends, certify the approved dossiers, number certificates, lock the round."""
-    from .backups import auto_backup
+    from sme_review_desktop.backups import auto_backup
 
     auto_backup(store, "锁定前")
     with store.write() as session:

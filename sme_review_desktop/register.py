@@ -9,12 +9,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import NotFound, UserError
-from .models import Applicant, Certificate, Complaint, Dossier, ReportDue, Round
-from .rules.engine import add_years
-from .rules.rulebook import ReportDuty, get_rulebook
-from .store import Store
+from sme_review_desktop import audit
+from sme_review_desktop.errors import NotFound, UserError
+from sme_review_desktop.models import Applicant, Certificate, Complaint, Dossier, ReportDue, Round
+from sme_review_desktop.rules.engine import add_years
+from sme_review_desktop.rules.rulebook import ReportDuty, get_rulebook
+from sme_review_desktop.store import Store
 
 EXPIRING_DAYS = 90
 

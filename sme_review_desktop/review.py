@@ -11,17 +11,23 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit
-from .concurrency import refuse_stale
-from .errors import NotFound, UserError
-from .evaluation import evaluate_version
-from .figures import typed_figures
-from .models import ConditionCheck, Dossier, DossierVersion, EvidenceFile, EvidenceLink
-from .models.base import utcnow
-from .rounds import get_round
-from .rules.engine import Evaluation, ItemResult, Value
-from .rules.rulebook import Rulebook, get_rulebook
-from .store import Store
+from sme_review_desktop import audit
+from sme_review_desktop.concurrency import refuse_stale
+from sme_review_desktop.errors import NotFound, UserError
+from sme_review_desktop.evaluation import evaluate_version
+from sme_review_desktop.figures import typed_figures
+from sme_review_desktop.models import (
+    ConditionCheck,
+    Dossier,
+    DossierVersion,
+    EvidenceFile,
+    EvidenceLink,
+)
+from sme_review_desktop.models.base import utcnow
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.engine import Evaluation, ItemResult, Value
+from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
+from sme_review_desktop.store import Store
 
 DECISIONS = {"met": "符合", "unmet": "不符合", "fix": "待补正"}
 

@@ -15,8 +15,8 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from .migrations import HEAD
-from .store import current_revision
+from sme_review_desktop.migrations import HEAD
+from sme_review_desktop.store import current_revision
 
 DRIVER = "postgresql+psycopg"
 DEFAULT_PORT = 5432

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .importing.limits import MIB, ImportLimits
+from sme_review_desktop.importing.limits import MIB, ImportLimits
 
 SETTINGS_FILE = "settings.json"
 

@@ -27,10 +27,10 @@ from sqlalchemy import Select, and_, case, extract, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
-from .dossier_list import DECISION_LABELS
-from .fields import field_catalogue
-from .figures import decode
-from .models import (
+from sme_review_desktop.dossier_list import DECISION_LABELS
+from sme_review_desktop.fields import field_catalogue
+from sme_review_desktop.figures import decode
+from sme_review_desktop.models import (
     Applicant,
     AuditEntry,
     Certificate,
@@ -46,16 +46,16 @@ from .models import (
     Round,
     Score,
 )
-from .numbers import plain
-from .register import EXPIRING_DAYS
-from .rounds import get_round
-from .rules.engine import Applicant as EngineApplicant
-from .rules.engine import Verdict, evaluate
-from .rules.numbering import clause_label
-from .rules.rulebook import Part, Rulebook, get_rulebook
-from .scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
-from .store import Store
-from .uscc import implied_legal_form
+from sme_review_desktop.numbers import plain
+from sme_review_desktop.register import EXPIRING_DAYS
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.engine import Applicant as EngineApplicant
+from sme_review_desktop.rules.engine import Verdict, evaluate
+from sme_review_desktop.rules.numbering import clause_label
+from sme_review_desktop.rules.rulebook import Part, Rulebook, get_rulebook
+from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
+from sme_review_desktop.store import Store
+from sme_review_desktop.uscc import implied_legal_form
 
 SUGGESTIONS = (("met", "符合"), ("review", "待核"), ("unmet", "不符合"))
 NO_COUNTY = "（未填报）"

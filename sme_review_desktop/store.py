@@ -16,8 +16,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .errors import EditConflict, StoreError
-from .migrations import HEAD
+from sme_review_desktop.errors import EditConflict, StoreError
+from sme_review_desktop.migrations import HEAD
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -209,8 +209,8 @@ def open_store(
 
 def _recover_evidence(store: Store) -> None:
     """Finish or discard what an import killed mid-way left in the evidence staging folder."""
-    from .evidence import EvidenceStore
-    from .models import EvidenceBlob
+    from sme_review_desktop.evidence import EvidenceStore
+    from sme_review_desktop.models import EvidenceBlob
 
     def recorded(sha256: str) -> bool:
         with store.read() as session:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from .errors import UserError
+from sme_review_desktop.errors import UserError
 
 
 class DayKind(Enum):

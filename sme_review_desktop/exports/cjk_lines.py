@@ -14,7 +14,7 @@ from reportlab.lib import textsplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from . import pdf_kit  # noqa: F401  (adds the Chinese marks that must not open a line)
+from sme_review_desktop.exports import pdf_kit  # noqa: F401  (adds the Chinese marks that must not open a line)
 
 _FUZZ = 1e-6
 

@@ -11,11 +11,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..fields import field_catalogue
-from ..importing.form import SHEET
-from ..rules.numbering import chinese_numeral
-from ..rules.rulebook import Rulebook
-from .atomic import atomic_path
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.fields import field_catalogue
+from sme_review_desktop.importing.form import SHEET
+from sme_review_desktop.rules.numbering import chinese_numeral
+from sme_review_desktop.rules.rulebook import Rulebook
 
 FormValue = Decimal | date | bool | str | int | float
 

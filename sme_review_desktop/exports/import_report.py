@@ -8,8 +8,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..importing.service import ImportResult
-from .atomic import atomic_path
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.importing.service import ImportResult
 
 STATUS_LABELS = {
     "imported": "已导入",

@@ -10,14 +10,19 @@ from openpyxl.styles import Alignment, Font
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from ..errors import UserError
-from ..numbers import plain
-from ..rounds import get_round
-from ..rules.rulebook import get_rulebook
-from ..scoring.service import DECISION_LABELS, expert_names, list_conflicts, score_summary
-from ..store import Store
-from .atomic import atomic_path
-from .pdf_kit import build_a4, check_glyphs, grid, styles
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
+from sme_review_desktop.numbers import plain
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.scoring.service import (
+    DECISION_LABELS,
+    expert_names,
+    list_conflicts,
+    score_summary,
+)
+from sme_review_desktop.store import Store
 
 
 def _content(

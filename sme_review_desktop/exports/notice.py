@@ -13,16 +13,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 from sqlalchemy import select
 
-from .. import fonts
-from ..errors import UserError
-from ..models import Certificate, Dossier
-from ..publicity import approved_dossiers, get_publicity
-from ..rounds import get_round
-from ..rules.rulebook import get_rulebook
-from ..store import Store
-from .atomic import atomic_path
-from .gov_doc import build, cn_date, doc_styles
-from .pdf_kit import check_glyphs
+from sme_review_desktop import fonts
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.exports.gov_doc import build, cn_date, doc_styles
+from sme_review_desktop.exports.pdf_kit import check_glyphs
+from sme_review_desktop.models import Certificate, Dossier
+from sme_review_desktop.publicity import approved_dossiers, get_publicity
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.store import Store
 
 
 @dataclass(frozen=True)

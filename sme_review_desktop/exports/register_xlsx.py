@@ -8,9 +8,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..register import RegisterRow, register_rows
-from ..store import Store
-from .atomic import atomic_path
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.register import RegisterRow, register_rows
+from sme_review_desktop.store import Store
 
 COLUMNS = [
     "证书编号",

@@ -7,12 +7,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from ..errors import UserError
-from ..review import DECISIONS, Workspace, load_workspace
-from ..scoring.service import find_dossier
-from ..store import Store
-from .atomic import atomic_path
-from .pdf_kit import build_a4, check_glyphs, grid, styles
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
+from sme_review_desktop.review import DECISIONS, Workspace, load_workspace
+from sme_review_desktop.scoring.service import find_dossier
+from sme_review_desktop.store import Store
 
 
 def _when(ws: Workspace, article: int, item: int, part: str) -> str:

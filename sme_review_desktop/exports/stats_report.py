@@ -14,12 +14,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
 
-from ..charts import Chart, build_chart, chart_table, table_widths
-from ..rules.numbering import chinese_numeral
-from ..stats import RoundStats, round_stats
-from ..store import Store
-from .atomic import atomic_path
-from .pdf_kit import build_a4, check_glyphs, grid, styles
+from sme_review_desktop.charts import Chart, build_chart, chart_table, table_widths
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
+from sme_review_desktop.rules.numbering import chinese_numeral
+from sme_review_desktop.stats import RoundStats, round_stats
+from sme_review_desktop.store import Store
 
 TEXT_WIDTH = 174 * mm  # A4 less the 18 mm margins
 DPI = 200

@@ -17,9 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from ..errors import ImportRejected
-from .form import FORM_SUFFIXES, FormSheet, has_form_sheet, open_form_sheet
-from .limits import ImportLimits
+from sme_review_desktop.errors import ImportRejected
+from sme_review_desktop.importing.form import (
+    FORM_SUFFIXES,
+    FormSheet,
+    has_form_sheet,
+    open_form_sheet,
+)
+from sme_review_desktop.importing.limits import ImportLimits
 
 UTF8_FLAG = 0x800
 

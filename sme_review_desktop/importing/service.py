@@ -15,12 +15,16 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from .. import audit
-from ..backups import auto_backup
-from ..errors import ImportRejected, UserError
-from ..evidence import EvidenceStore
-from ..figures import encode, typed_figures
-from ..models import (
+from sme_review_desktop import audit
+from sme_review_desktop.backups import auto_backup
+from sme_review_desktop.errors import ImportRejected, UserError
+from sme_review_desktop.evidence import EvidenceStore
+from sme_review_desktop.figures import encode, typed_figures
+from sme_review_desktop.importing.form import DataForm, read_form
+from sme_review_desktop.importing.limits import ImportLimits
+from sme_review_desktop.importing.materials import material_for_path
+from sme_review_desktop.importing.package import Package, discover
+from sme_review_desktop.models import (
     Applicant,
     ConditionCheck,
     DeclaredFigure,
@@ -29,14 +33,10 @@ from ..models import (
     EvidenceBlob,
     EvidenceFile,
 )
-from ..register import reapplication_bar
-from ..rounds import ensure_rulebook, get_round
-from ..rules.rulebook import Rulebook, get_rulebook
-from ..store import Store
-from .form import DataForm, read_form
-from .limits import ImportLimits
-from .materials import material_for_path
-from .package import Package, discover
+from sme_review_desktop.register import reapplication_bar
+from sme_review_desktop.rounds import ensure_rulebook, get_round
+from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
+from sme_review_desktop.store import Store
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total) within one package
 CancelFn = Callable[[], bool]

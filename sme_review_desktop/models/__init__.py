@@ -1,8 +1,8 @@
 """The ORM: tables, relationships and constraints, nothing else."""
 
-from .audit import AuditEntry
-from .base import Base
-from .dossiers import (
+from sme_review_desktop.models.audit import AuditEntry
+from sme_review_desktop.models.base import Base
+from sme_review_desktop.models.dossiers import (
     Applicant,
     DeclaredFigure,
     Dossier,
@@ -10,10 +10,18 @@ from .dossiers import (
     EvidenceBlob,
     EvidenceFile,
 )
-from .outcome import Certificate, Complaint, Decision, HolidayDay, Objection, Publicity, ReportDue
-from .review import ConditionCheck, EvidenceLink
-from .rounds import Round, RulebookRecord
-from .scoring import Conflict, Criterion, Expert, Score
+from sme_review_desktop.models.outcome import (
+    Certificate,
+    Complaint,
+    Decision,
+    HolidayDay,
+    Objection,
+    Publicity,
+    ReportDue,
+)
+from sme_review_desktop.models.review import ConditionCheck, EvidenceLink
+from sme_review_desktop.models.rounds import Round, RulebookRecord
+from sme_review_desktop.models.scoring import Conflict, Criterion, Expert, Score
 
 __all__ = [
     "Applicant",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, utcnow
+from sme_review_desktop.models.base import Base, utcnow
 
 
 class AuditEntry(Base):

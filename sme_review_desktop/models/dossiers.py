@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..search_text import name_key
-from .base import Base, utcnow
+from sme_review_desktop.models.base import Base, utcnow
+from sme_review_desktop.search_text import name_key
 
 if TYPE_CHECKING:
-    from .rounds import Round
+    from sme_review_desktop.models.rounds import Round
 
 
 class Applicant(Base):

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from sme_review_desktop.models.base import Base, utcnow
 
 if TYPE_CHECKING:
-    from .dossiers import Dossier
+    from sme_review_desktop.models.dossiers import Dossier
 
 
 class RulebookRecord(Base):

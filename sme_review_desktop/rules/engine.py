@@ -13,10 +13,10 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from ..fields import field_catalogue
-from ..numbers import plain
-from .numbering import clause_label
-from .rulebook import ConditionArticle, ConditionItem, Part, Rulebook
+from sme_review_desktop.fields import field_catalogue
+from sme_review_desktop.numbers import plain
+from sme_review_desktop.rules.numbering import clause_label
+from sme_review_desktop.rules.rulebook import ConditionArticle, ConditionItem, Part, Rulebook
 
 Value = Decimal | date | bool | str | None
 

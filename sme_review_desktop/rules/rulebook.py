@@ -11,10 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import RulebookError
-from ..fields import field_catalogue
-from ..paths import resources_dir
-from ..yaml_text import parse_yaml
+from sme_review_desktop.errors import RulebookError
+from sme_review_desktop.fields import field_catalogue
+from sme_review_desktop.paths import resources_dir
+from sme_review_desktop.yaml_text import parse_yaml
 
 OPS = (">=", ">", "<=", "<")
 

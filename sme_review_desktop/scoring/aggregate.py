@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Expert, Round, Score
+from sme_review_desktop.models import Expert, Round, Score
 
 TRIM_FROM = 5  # with this many expert totals or more, drop one highest and one lowest
 OUTLIER_POINTS = Decimal(15)

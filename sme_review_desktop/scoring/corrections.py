@@ -12,10 +12,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Certificate, Decision, Round
-from ..rounds import get_round
-from ..store import Store
-from .service import (
+from sme_review_desktop.models import Certificate, Decision, Round
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.scoring.service import (
     DECISION_LABELS,
     ScoringError,
     apply_scores,
@@ -25,6 +24,7 @@ from .service import (
     frozen_reason,
     write_decision,
 )
+from sme_review_desktop.store import Store
 
 
 def _frozen_round(session: Session, round_id: int) -> Round:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..evaluation import evaluate_round
-from ..fields import field_catalogue
-from ..numbers import plain
-from ..rounds import get_round
-from ..rules.rulebook import get_rulebook
-from ..store import Store
-from .service import DossierScores, score_summary
+from sme_review_desktop.evaluation import evaluate_round
+from sme_review_desktop.fields import field_catalogue
+from sme_review_desktop.numbers import plain
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.scoring.service import DossierScores, score_summary
+from sme_review_desktop.store import Store
 
 KEY_FIGURES = (
     "total_assets_wan",
@@ -37,8 +37,8 @@ class Slide:
 
 
 def meeting_slides(store: Store, round_id: int) -> list[Slide]:
-    from ..figures import typed_figures
-    from ..models import DossierVersion
+    from sme_review_desktop.figures import typed_figures
+    from sme_review_desktop.models import DossierVersion
 
     with store.read() as session:
         book = get_rulebook(get_round(session, round_id).rulebook_id)

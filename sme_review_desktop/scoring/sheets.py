@@ -26,13 +26,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
-from .. import audit
-from ..errors import UserError
-from ..exports.atomic import atomic_path
-from ..numbers import plain
-from ..rounds import get_round
-from ..store import Store
-from .service import (
+from sme_review_desktop import audit
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.numbers import plain
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.scoring.service import (
     ScoringError,
     apply_scores,
     check_open,
@@ -40,6 +39,7 @@ from .service import (
     find_dossier,
     find_expert,
 )
+from sme_review_desktop.store import Store
 
 SHEET = "评分表"
 CHECK_SHEET = "校验"

@@ -9,10 +9,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..exports.atomic import atomic_path
-from ..rounds import get_round
-from ..store import Store
-from .service import DECISION_LABELS, expert_grid, expert_names, score_summary
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.scoring.service import (
+    DECISION_LABELS,
+    expert_grid,
+    expert_names,
+    score_summary,
+)
+from sme_review_desktop.store import Store
 
 _BOLD = Font(bold=True)
 

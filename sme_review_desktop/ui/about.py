@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
-from ..paths import resources_dir
-from ..rules.rulebook import Rulebook, all_rulebooks
-from ..store import Store
-from .app import APP_TITLE
-from .welcome import muted
+from sme_review_desktop import __version__
+from sme_review_desktop.paths import resources_dir
+from sme_review_desktop.rules.rulebook import Rulebook, all_rulebooks
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.app import APP_TITLE
+from sme_review_desktop.ui.welcome import muted
 
 FONT_LICENCE = resources_dir() / "fonts" / "OFL-LXGWWenKai.txt"
 

@@ -13,17 +13,17 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .. import backups
-from ..errors import UserError
-from ..instance_lock import InstanceLock, acquire
-from ..location import locate
-from ..paths import resources_dir
-from ..settings import Settings
-from ..store import Store, open_store
-from .tasks import run_task
+from sme_review_desktop import backups
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.instance_lock import InstanceLock, acquire
+from sme_review_desktop.location import locate
+from sme_review_desktop.paths import resources_dir
+from sme_review_desktop.settings import Settings
+from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.ui.tasks import run_task
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from sme_review_desktop.ui.main_window import MainWindow
 
 APP_TITLE = "示范平台认定评审系统"
 APP_ID = "sme-review-desktop"
@@ -37,8 +37,8 @@ EXIT_WHEN_READY = "SME_REVIEW_EXIT_WHEN_READY"
 
 def open_demo_store(data_dir: Path) -> Store:
     """The demo data set lives in its own store under ``demo/`` of the data folder."""
-    from ..demo import load_demo
-    from ..rounds import list_rounds
+    from sme_review_desktop.demo import load_demo
+    from sme_review_desktop.rounds import list_rounds
 
     store = open_store(data_dir / "demo")
     if not list_rounds(store):
@@ -97,7 +97,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def first_run(data_dir: Path, settings: Settings, *, offer_demo: bool) -> Store | None:
     """The welcome while no reviewer is named; the demo store when the reviewer asked for it."""
-    from .welcome import WelcomeDialog
+    from sme_review_desktop.ui.welcome import WelcomeDialog
 
     welcome = WelcomeDialog(data_dir, settings, offer_demo=offer_demo)
     welcome.setWindowIcon(app_icon())
@@ -107,7 +107,7 @@ def first_run(data_dir: Path, settings: Settings, *, offer_demo: bool) -> Store 
 
 def run(data_dir: Path, database_url: str | None = None, *, demo: bool = False) -> int:
     app = make_application()
-    from .main_window import MainWindow
+    from sme_review_desktop.ui.main_window import MainWindow
 
     settings = Settings.load(data_dir)
     store: Store | None = None

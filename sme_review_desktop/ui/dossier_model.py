@@ -14,9 +14,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from ..dossier_list import DECISION_LABELS, DossierSummary
-from ..rules.engine import Verdict
-from ..search_text import name_key, search_key
+from sme_review_desktop.dossier_list import DECISION_LABELS, DossierSummary
+from sme_review_desktop.rules.engine import Verdict
+from sme_review_desktop.search_text import name_key, search_key
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from ..store import Store
-from .export_task import ExportTask
-from .messages import show_error, show_exception
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.export_task import ExportTask
+from sme_review_desktop.ui.messages import show_error, show_exception
 
 if TYPE_CHECKING:
-    from ..exports.certificates import OverlayLayout
+    from sme_review_desktop.exports.certificates import OverlayLayout
 
 PDF, XLSX = "PDF 文件 (*.pdf)", "Excel 工作簿 (*.xlsx)"
 
@@ -83,7 +83,7 @@ class ExportMenu:
                 self.preview(path)
 
     def preview(self, path: Path) -> QWidget:
-        from .pdf_print import preview_dialog
+        from sme_review_desktop.ui.pdf_print import preview_dialog
 
         dialog = preview_dialog(path, self.widget)
         self.previews.append(dialog)
@@ -99,7 +99,7 @@ class ExportMenu:
             return
         target = self.ask("导出评审意见表", f"评审意见表_{uscc}.pdf", PDF)
         if target:
-            from ..exports.review_report import write_review_report
+            from sme_review_desktop.exports.review_report import write_review_report
 
             store = self.host.store
             self.run("评审意见表", target, lambda p: write_review_report(store, rid, uscc, p))
@@ -108,7 +108,7 @@ class ExportMenu:
         rid = self._round()
         target = rid is not None and self.ask("导出专家评分汇总表", "专家评分汇总表.xlsx", XLSX)
         if rid is not None and target:
-            from ..scoring.summary_xlsx import write_score_summary
+            from sme_review_desktop.scoring.summary_xlsx import write_score_summary
 
             store = self.host.store
             self.run("专家评分汇总表", target, lambda p: write_score_summary(store, rid, p))
@@ -117,7 +117,7 @@ class ExportMenu:
         rid = self._round()
         target = rid is not None and self.ask("导出会议纪要", "会议纪要.pdf", f"{PDF};;{XLSX}")
         if rid is not None and target:
-            from ..exports.minutes import write_minutes
+            from sme_review_desktop.exports.minutes import write_minutes
 
             store = self.host.store
             self.run("会议纪要", target, lambda p: write_minutes(store, rid, p))
@@ -127,7 +127,7 @@ class ExportMenu:
         rid = self._round()
         target = rid is not None and self.ask(f"导出{title}", f"{title}.pdf", f"{PDF};;{XLSX}")
         if rid is not None and target:
-            from ..exports.notice import write_notice
+            from sme_review_desktop.exports.notice import write_notice
 
             store = self.host.store
             self.run(title, target, lambda p: write_notice(store, rid, p, final=final))
@@ -137,14 +137,14 @@ class ExportMenu:
         name = "证书套打.pdf" if overlay else "证书.pdf"
         target = rid is not None and self.ask("导出证书", name, PDF)
         if rid is not None and target:
-            from ..exports.certificates import write_certificates
+            from sme_review_desktop.exports.certificates import write_certificates
 
             store, layout = self.host.store, self._layout() if overlay else None
             self.run("证书", target, lambda p: write_certificates(store, rid, p, overlay=layout))
 
     def _layout(self) -> OverlayLayout:
-        from ..exports.certificates import OverlayLayout
-        from ..settings import Settings
+        from sme_review_desktop.exports.certificates import OverlayLayout
+        from sme_review_desktop.settings import Settings
 
         saved = Settings.load(self.host.store.data_dir).overlay_layout
         return OverlayLayout.from_json(saved) if saved else OverlayLayout()
@@ -152,7 +152,7 @@ class ExportMenu:
     def calibration(self) -> None:
         target = self.ask("导出套打校准页", "套打校准页.pdf", PDF)
         if target:
-            from ..exports.certificates import calibration_page
+            from sme_review_desktop.exports.certificates import calibration_page
 
             layout = self._layout()
             self.run("套打校准页", target, lambda p: calibration_page(p, layout))
@@ -160,7 +160,7 @@ class ExportMenu:
     def register(self) -> None:
         target = self.ask("导出示范平台名录", "示范平台名录.xlsx", XLSX)
         if target:
-            from ..exports.register_xlsx import write_register
+            from sme_review_desktop.exports.register_xlsx import write_register
 
             store = self.host.store
             self.run("示范平台名录", target, lambda p: write_register(store, p, date.today()))
@@ -170,7 +170,7 @@ class ExportMenu:
         rid = self._round()
         target = rid is not None and self.ask("导出统计报告", "统计报告.pdf", PDF)
         if rid is not None and target:
-            from ..exports.stats_report import write_stats_report
+            from sme_review_desktop.exports.stats_report import write_stats_report
 
             store = self.host.store
             self.run("统计报告", target, lambda p: write_stats_report(store, rid, p))

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from .tasks import run_task
+from sme_review_desktop.ui.tasks import run_task
 
 ExportFn = Callable[[Path], object]
 

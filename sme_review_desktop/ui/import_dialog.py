@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..exports.import_report import STATUS_LABELS, write_import_report
-from ..importing.limits import ImportLimits
-from ..importing.package import discover
-from ..importing.service import ImportResult, import_package
-from ..store import Store
-from .messages import show_error
+from sme_review_desktop.exports.import_report import STATUS_LABELS, write_import_report
+from sme_review_desktop.importing.limits import ImportLimits
+from sme_review_desktop.importing.package import discover
+from sme_review_desktop.importing.service import ImportResult, import_package
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.messages import show_error
 
 
 class ImportWorker(QObject):

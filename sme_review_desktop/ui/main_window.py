@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from ..dossier_list import DossierSummary, dossier_summaries
-from ..rounds import create_round, list_rounds
-from ..settings import Settings
-from ..store import Store
-from .app import APP_TITLE
-from .dossier_model import SUMMARY_ROLE, DossierFilterProxy, DossierTableModel
-from .messages import show_exception
-from .tasks import run_task
+from sme_review_desktop.dossier_list import DossierSummary, dossier_summaries
+from sme_review_desktop.rounds import create_round, list_rounds
+from sme_review_desktop.settings import Settings
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.app import APP_TITLE
+from sme_review_desktop.ui.dossier_model import SUMMARY_ROLE, DossierFilterProxy, DossierTableModel
+from sme_review_desktop.ui.messages import show_exception
+from sme_review_desktop.ui.tasks import run_task
 
 
 class DossierTable(QTableView):
@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         self._action(
             panel, "评审会议（投影）…", lambda: self._round_dialog("meeting"), QKeySequence("F5")
         )
-        from .trust import actions as trust
+        from sme_review_desktop.ui.trust import actions as trust
 
         panel.addSeparator()
         self._action(panel, "更正（结果公示后）…", lambda: trust.open_correction(self), None)
@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         self._action(public, "示范平台名录…", self.open_register, None)
         self._action(public, "导入节假日安排…", self.import_holidays, None)
         self._action(public, "证书套打版式…", self.open_overlay_designer, None)
-        from .export_menu import ExportMenu
+        from sme_review_desktop.ui.export_menu import ExportMenu
 
         self.exports = ExportMenu(self, self)
         self.exports.build(self.menuBar().addMenu("导出(&E)"))
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         self._action(tools, "选项…", self.open_settings, QKeySequence("Ctrl+,"))
         help_menu = self.menuBar().addMenu("帮助(&H)")
-        from .manual_viewer import open_manual
+        from sme_review_desktop.ui.manual_viewer import open_manual
 
         self._action(help_menu, "用户手册", lambda: open_manual(self), None)
         self._action(
@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         return False
 
     def open_settings(self) -> QDialog:
-        from .settings_dialog import SettingsDialog
+        from sme_review_desktop.ui.settings_dialog import SettingsDialog
 
         url = self.store.engine.url
         current = (
@@ -354,8 +354,8 @@ class MainWindow(QMainWindow):
         self._update_count()
 
     def new_round(self) -> None:
-        from .round_dialog import NewRoundDialog
-        from .welcome import default_rulebook
+        from sme_review_desktop.ui.round_dialog import NewRoundDialog
+        from sme_review_desktop.ui.welcome import default_rulebook
 
         dialog = NewRoundDialog(self, default_rulebook=default_rulebook(self.settings.bureau))
         if not dialog.exec():
@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
     def open_dossier(self, dossier_id: int) -> QWidget | None:
         if not self.ensure_reviewer():
             return None
-        from .workspace.dossier_window import DossierWindow
+        from sme_review_desktop.ui.workspace.dossier_window import DossierWindow
 
         window = self.dossier_windows.get(dossier_id)
         if window is None:
@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
             return
         if not self.ensure_reviewer():
             return
-        from .import_dialog import ImportDialog
+        from sme_review_desktop.ui.import_dialog import ImportDialog
 
         self.import_dialog = ImportDialog(
             self.store, round_id, paths, self.actor, self, self.settings.import_limits()
@@ -421,8 +421,8 @@ class MainWindow(QMainWindow):
         self.import_dialog.show()
 
     def export_template(self) -> None:
-        from ..exports.form_template import write_form
-        from ..rules.rulebook import all_rulebooks
+        from sme_review_desktop.exports.form_template import write_form
+        from sme_review_desktop.rules.rulebook import all_rulebooks
 
         books = list(all_rulebooks().values())
         titles = [b.title for b in books]
@@ -453,7 +453,7 @@ class MainWindow(QMainWindow):
             return None
         if not self.ensure_reviewer():
             return None
-        from .publicity_dialog import PublicityDialog
+        from sme_review_desktop.ui.publicity_dialog import PublicityDialog
 
         dialog = PublicityDialog(self.store, round_id, self.actor, self)
         dialog.finished.connect(lambda _: self.reload_rounds())
@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
     def open_register(self) -> QWidget | None:
         if not self.ensure_reviewer():
             return None
-        from .register_window import RegisterWindow
+        from sme_review_desktop.ui.register_window import RegisterWindow
 
         window = RegisterWindow(self.store, self.actor)
         self.round_windows.append(window)
@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
         if round_id is None and not all_rounds:
             QMessageBox.information(self, "概览", "请先选择一个认定批次。")
             return None
-        from .overview import OverviewWindow
+        from sme_review_desktop.ui.overview import OverviewWindow
 
         window = OverviewWindow(self.store, self, round_id)
         self.round_windows.append(window)
@@ -484,7 +484,7 @@ class MainWindow(QMainWindow):
         return window
 
     def open_overlay_designer(self) -> QWidget:
-        from .overlay_designer import OverlayDesigner
+        from sme_review_desktop.ui.overlay_designer import OverlayDesigner
 
         dialog = OverlayDesigner(self.store.data_dir, self.exports, self)
         dialog.show()
@@ -496,7 +496,7 @@ class MainWindow(QMainWindow):
         )
         if not path or not self.ensure_reviewer():
             return
-        from ..holidays import import_holidays
+        from sme_review_desktop.holidays import import_holidays
 
         try:
             years = import_holidays(self.store, Path(path), self.actor)
@@ -515,9 +515,9 @@ class MainWindow(QMainWindow):
             return None
         if not self.ensure_reviewer():
             return None
-        from .scoring.grid import ScoreGridWindow
-        from .scoring.meeting import MeetingWindow
-        from .scoring.panel_dialogs import ExpertsDialog, SchemeDialog
+        from sme_review_desktop.ui.scoring.grid import ScoreGridWindow
+        from sme_review_desktop.ui.scoring.meeting import MeetingWindow
+        from sme_review_desktop.ui.scoring.panel_dialogs import ExpertsDialog, SchemeDialog
 
         widget: QWidget
         if which == "scheme":
@@ -538,11 +538,11 @@ class MainWindow(QMainWindow):
 
     # help ----------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
-        from .workspace.shortcuts import shortcuts_html
+        from sme_review_desktop.ui.workspace.shortcuts import shortcuts_html
 
         QMessageBox.information(self, "快捷键", shortcuts_html())
 
     def show_about(self) -> None:
-        from .about import AboutDialog
+        from sme_review_desktop.ui.about import AboutDialog
 
         AboutDialog(self.store, self).exec()

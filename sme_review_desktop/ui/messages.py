@@ -7,7 +7,7 @@ import traceback
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..errors import UserError
+from sme_review_desktop.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..exports.certificates import FIELD_LABELS, FieldBox, OverlayLayout
-from ..settings import Settings
-from .export_menu import ExportMenu
+from sme_review_desktop.exports.certificates import FIELD_LABELS, FieldBox, OverlayLayout
+from sme_review_desktop.settings import Settings
+from sme_review_desktop.ui.export_menu import ExportMenu
 
 COLUMNS = [
     "内容",
@@ -114,7 +114,7 @@ class OverlayDesigner(QDialog):
         self.accept()
 
     def _calibrate(self) -> None:
-        from ..exports.certificates import calibration_page
+        from sme_review_desktop.exports.certificates import calibration_page
 
         target = self.exports.ask("导出套打校准页", "套打校准页.pdf", "PDF 文件 (*.pdf)")
         if target:

@@ -19,9 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..register import RegisterRow, add_complaint, mark_report, register_rows, revoke
-from ..store import Store
-from .messages import show_exception
+from sme_review_desktop.register import (
+    RegisterRow,
+    add_complaint,
+    mark_report,
+    register_rows,
+    revoke,
+)
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.messages import show_exception
 
 COLUMNS = [
     "证书编号",

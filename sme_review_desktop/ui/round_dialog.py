@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..rules.rulebook import all_rulebooks
+from sme_review_desktop.rules.rulebook import all_rulebooks
 
 
 class NewRoundDialog(QDialog):

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..server_check import Finding, ServerFields, check_server, server_fields
-from ..settings import Settings
-from .messages import show_error
-from .tasks import run_task
-from .welcome import BUREAUS, muted, reviewer_name
+from sme_review_desktop.server_check import Finding, ServerFields, check_server, server_fields
+from sme_review_desktop.settings import Settings
+from sme_review_desktop.ui.messages import show_error
+from sme_review_desktop.ui.tasks import run_task
+from sme_review_desktop.ui.welcome import BUREAUS, muted, reviewer_name
 
 
 def _spin(value: int, low: int, high: int, suffix: str) -> QSpinBox:

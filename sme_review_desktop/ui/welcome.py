@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..paths import resources_dir
-from ..settings import Settings
-from ..store import Store
-from .messages import show_error, show_exception
-from .tasks import run_task
+from sme_review_desktop.paths import resources_dir
+from sme_review_desktop.settings import Settings
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.messages import show_error, show_exception
+from sme_review_desktop.ui.tasks import run_task
 
 # (label shown, value kept in Settings.bureau, the measure new rounds default to)
 BUREAUS: tuple[tuple[str, str, str], ...] = (
@@ -158,7 +158,7 @@ class WelcomeDialog(QDialog):
             super().accept()
             return
         # Writing and importing 24 demo packages takes seconds: off the UI thread.
-        from .app import open_demo_store
+        from sme_review_desktop.ui.app import open_demo_store
 
         self._busy(True)
         data_dir = self.data_dir

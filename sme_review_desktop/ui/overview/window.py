@@ -26,15 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...charts import Chart, build_charts, chart_keys
-from ...rounds import list_rounds
-from ...stats import OverallStats, RoundStats, Selection, data_mark, members, overall_stats
-from ...stats import round_stats as count_round
-from ...store import Store
-from ..export_task import ExportTask
-from ..messages import show_error, show_exception
-from ..tasks import run_task
-from .panel import ChartPanel
+from sme_review_desktop.charts import Chart, build_charts, chart_keys
+from sme_review_desktop.rounds import list_rounds
+from sme_review_desktop.stats import (
+    OverallStats,
+    RoundStats,
+    Selection,
+    data_mark,
+    members,
+    overall_stats,
+)
+from sme_review_desktop.stats import round_stats as count_round
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.export_task import ExportTask
+from sme_review_desktop.ui.messages import show_error, show_exception
+from sme_review_desktop.ui.overview.panel import ChartPanel
+from sme_review_desktop.ui.tasks import run_task
 
 POLL_MS = 3000
 
@@ -258,7 +265,7 @@ class OverviewWindow(QWidget):
 
     def save_png(self, key: str, target: Path) -> Path | None:
         """The chart at its standard size (as in the 统计报告), whatever the window's size."""
-        from ...charts import build_chart
+        from sme_review_desktop.charts import build_chart
 
         if self.stats is None:
             return None
@@ -284,7 +291,7 @@ class OverviewWindow(QWidget):
 
     def write_report(self, round_id: int, target: Path) -> ExportTask:
         """The 统计报告 in the export worker, with progress and 取消 (as the 导出 menu does)."""
-        from ...exports.stats_report import write_stats_report
+        from sme_review_desktop.exports.stats_report import write_stats_report
 
         store, day = self.store, self.day()
         task = ExportTask(

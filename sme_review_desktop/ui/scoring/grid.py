@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import EditConflict, UserError
-from ...numbers import plain
-from ...scoring.service import (
+from sme_review_desktop.errors import EditConflict, UserError
+from sme_review_desktop.numbers import plain
+from sme_review_desktop.scoring.service import (
     CriterionSpec,
     GridRow,
     add_expert,
@@ -35,8 +35,8 @@ from ...scoring.service import (
     expert_grid,
     expert_names,
 )
-from ...store import Store
-from ..messages import show_exception
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.messages import show_exception
 
 Index = QModelIndex | QPersistentModelIndex
 FIXED = ("平台名称", "统一社会信用代码")
@@ -251,7 +251,7 @@ class ScoreGridWindow(QWidget):
             self.write_sheet(Path(path))
 
     def write_sheet(self, target: Path) -> None:
-        from ...scoring.sheets import write_score_sheet
+        from sme_review_desktop.scoring.sheets import write_score_sheet
 
         try:
             written = write_score_sheet(
@@ -272,7 +272,7 @@ class ScoreGridWindow(QWidget):
 
     def import_sheets(self, paths: list[Path]) -> list[str]:
         """Read sheets back; each is stored whole or refused with the cells named."""
-        from ...scoring.sheets import import_score_sheets
+        from sme_review_desktop.scoring.sheets import import_score_sheets
 
         results = import_score_sheets(self.store, self.round_id, paths, self.actor)
         lines = [

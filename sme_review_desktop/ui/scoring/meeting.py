@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import EditConflict
-from ...numbers import plain
-from ...rounds import get_round
-from ...rules.rulebook import get_rulebook
-from ...scoring.meeting import Slide, meeting_slides
-from ...scoring.service import DECISION_LABELS, decide
-from ...store import Store
-from ..messages import show_exception
+from sme_review_desktop.errors import EditConflict
+from sme_review_desktop.numbers import plain
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.scoring.meeting import Slide, meeting_slides
+from sme_review_desktop.scoring.service import DECISION_LABELS, decide
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.messages import show_exception
 
 
 class MeetingWindow(QWidget):

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...dossier_list import dossier_summaries
-from ...numbers import plain
-from ...scoring.service import (
+from sme_review_desktop.dossier_list import dossier_summaries
+from sme_review_desktop.numbers import plain
+from sme_review_desktop.scoring.service import (
     CriterionSpec,
     add_expert,
     declare_conflict,
@@ -35,8 +35,8 @@ from ...scoring.service import (
     scheme_specs,
     set_scheme,
 )
-from ...store import Store
-from ..messages import show_error, show_exception
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.messages import show_error, show_exception
 
 
 class SchemeDialog(QDialog):

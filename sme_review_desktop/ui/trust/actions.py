@@ -6,19 +6,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ...dossier_list import dossier_summaries
-from ...rounds import get_round
-from ...rules.rulebook import get_rulebook
-from ...scoring.service import expert_names, scheme_specs
+from sme_review_desktop.dossier_list import dossier_summaries
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.scoring.service import expert_names, scheme_specs
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from sme_review_desktop.ui.main_window import MainWindow
 
 
 def open_backup(window: MainWindow) -> QWidget | None:
     if not window.ensure_reviewer():
         return None
-    from .backup_dialog import BackupDialog
+    from sme_review_desktop.ui.trust.backup_dialog import BackupDialog
 
     dialog = BackupDialog(window.store, window.settings, window.actor, window)
     dialog.restored.connect(lambda: _after_restore(window))
@@ -34,7 +34,7 @@ def _after_restore(window: MainWindow) -> None:
 
 
 def open_integrity(window: MainWindow) -> QWidget:
-    from .integrity_dialog import IntegrityDialog
+    from sme_review_desktop.ui.trust.integrity_dialog import IntegrityDialog
 
     dialog = IntegrityDialog(window.store, window)
     dialog.show()
@@ -47,7 +47,7 @@ def open_audit(window: MainWindow) -> QWidget | None:
     if round_id is None:
         QMessageBox.information(window, "审计记录", "请先选择一个认定批次。")
         return None
-    from .audit_window import AuditWindow
+    from sme_review_desktop.ui.trust.audit_window import AuditWindow
 
     dialog = AuditWindow(window.store, window.rounds.currentText(), window, round_id=round_id)
     dialog.show()
@@ -61,7 +61,7 @@ def open_correction(window: MainWindow) -> QWidget | None:
         return None
     if not window.ensure_reviewer():
         return None
-    from .correction_dialog import CorrectionDialog
+    from sme_review_desktop.ui.trust.correction_dialog import CorrectionDialog
 
     with window.store.read() as session:
         decisions = list(get_rulebook(get_round(session, round_id).rulebook_id).procedure.decisions)

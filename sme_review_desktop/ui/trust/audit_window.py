@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...audit_view import AuditRow, audit_rows
-from ...exports.audit_xlsx import write_audit
-from ...store import Store
-from ..export_task import ExportTask
-from ..messages import show_exception
-from ..tasks import run_task
+from sme_review_desktop.audit_view import AuditRow, audit_rows
+from sme_review_desktop.exports.audit_xlsx import write_audit
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.export_task import ExportTask
+from sme_review_desktop.ui.messages import show_exception
+from sme_review_desktop.ui.tasks import run_task
 
 HEADERS = ["时间", "操作人", "操作", "平台名称", "理由", "修改前", "修改后"]
 Index = QModelIndex | QPersistentModelIndex

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import audit, backups
-from ...settings import Settings
-from ...store import Store, open_store
-from ..messages import show_exception
-from .progress_task import ProgressTask
+from sme_review_desktop import audit, backups
+from sme_review_desktop.settings import Settings
+from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.ui.messages import show_exception
+from sme_review_desktop.ui.trust.progress_task import ProgressTask
 
 
 def _size(n: int) -> str:

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...dossier_list import DossierSummary
-from ...scoring.corrections import correct_decision, correct_scores
-from ...scoring.service import DECISION_LABELS, CriterionSpec
-from ...store import Store
-from ..messages import show_exception
+from sme_review_desktop.dossier_list import DossierSummary
+from sme_review_desktop.scoring.corrections import correct_decision, correct_scores
+from sme_review_desktop.scoring.service import DECISION_LABELS, CriterionSpec
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.messages import show_exception
 
 
 class CorrectionDialog(QDialog):

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...exports.atomic import atomic_path
-from ...integrity import IntegrityReport, check_store
-from ...store import Store
-from ..messages import show_exception
-from .progress_task import ProgressTask
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.integrity import IntegrityReport, check_store
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.messages import show_exception
+from sme_review_desktop.ui.trust.progress_task import ProgressTask
 
 
 class IntegrityDialog(QDialog):

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from ..tasks import run_task
+from sme_review_desktop.ui.tasks import run_task
 
 JobFn = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 

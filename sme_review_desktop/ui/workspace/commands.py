@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from ... import review
-from ...errors import EditConflict, UserError
-from ...store import Store
+from sme_review_desktop import review
+from sme_review_desktop.errors import EditConflict, UserError
+from sme_review_desktop.store import Store
 
 Clause = tuple[int, int, str]
 

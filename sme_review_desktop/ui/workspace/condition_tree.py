@@ -6,9 +6,9 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTreeView, QWidget
 
-from ...review import DECISIONS, Workspace
-from ...rules.engine import ItemResult
-from ...rules.numbering import article_label, item_label
+from sme_review_desktop.review import DECISIONS, Workspace
+from sme_review_desktop.rules.engine import ItemResult
+from sme_review_desktop.rules.numbering import article_label, item_label
 
 COLOURS = {
     "unmet": QColor("#b3261e"),

@@ -24,21 +24,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import review
-from ...errors import UserError
-from ...evidence import EvidenceCorrupt, EvidenceStore
-from ...exports.atomic import atomic_path
-from ...review import LinkInfo, Workspace
-from ...rules.engine import ItemResult
-from ...rules.numbering import clause_label
-from ...store import Store
-from ..messages import show_exception
-from .commands import LinkEvidence, SetDecision, SetNote, StoreCommand, UnlinkEvidence
-from .condition_tree import ConditionTree
-from .evidence_panel import EvidencePanel
-from .item_panel import ItemPanel
-from .measure_pane import MeasurePane
-from .shortcuts import SHORTCUTS
+from sme_review_desktop import review
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.evidence import EvidenceCorrupt, EvidenceStore
+from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.review import LinkInfo, Workspace
+from sme_review_desktop.rules.engine import ItemResult
+from sme_review_desktop.rules.numbering import clause_label
+from sme_review_desktop.store import Store
+from sme_review_desktop.ui.messages import show_exception
+from sme_review_desktop.ui.workspace.commands import (
+    LinkEvidence,
+    SetDecision,
+    SetNote,
+    StoreCommand,
+    UnlinkEvidence,
+)
+from sme_review_desktop.ui.workspace.condition_tree import ConditionTree
+from sme_review_desktop.ui.workspace.evidence_panel import EvidencePanel
+from sme_review_desktop.ui.workspace.item_panel import ItemPanel
+from sme_review_desktop.ui.workspace.measure_pane import MeasurePane
+from sme_review_desktop.ui.workspace.shortcuts import SHORTCUTS
 
 
 class DossierWindow(QMainWindow):
@@ -223,7 +229,7 @@ class DossierWindow(QMainWindow):
             QMessageBox.warning(self, "申报数据表", f"未能保存申报数据表原件：{exc}")
 
     def show_audit(self) -> QWidget:
-        from ..trust.audit_window import AuditWindow
+        from sme_review_desktop.ui.trust.audit_window import AuditWindow
 
         window = AuditWindow(self.store, self.ws.platform_name, self, dossier_id=self.dossier_id)
         window.show()

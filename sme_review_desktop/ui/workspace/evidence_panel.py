@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import UserError
-from ...evidence import EvidenceStore
-from ...evidence_open import assess, copies_folder, prepare_copy, warning_text
-from ...review import EvidenceInfo, Workspace
-from ...rules.numbering import chinese_numeral
-from ..messages import show_error
+from sme_review_desktop.errors import UserError
+from sme_review_desktop.evidence import EvidenceStore
+from sme_review_desktop.evidence_open import assess, copies_folder, prepare_copy, warning_text
+from sme_review_desktop.review import EvidenceInfo, Workspace
+from sme_review_desktop.rules.numbering import chinese_numeral
+from sme_review_desktop.ui.messages import show_error
 
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")

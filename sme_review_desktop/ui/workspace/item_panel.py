@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...fields import field_catalogue
-from ...review import LinkInfo, Workspace
-from ...rules.engine import ItemResult, PartResult
-from ...rules.numbering import clause_label
-from .condition_tree import COLOURS, decision_mark
-from .shortcuts import key_of
+from sme_review_desktop.fields import field_catalogue
+from sme_review_desktop.review import LinkInfo, Workspace
+from sme_review_desktop.rules.engine import ItemResult, PartResult
+from sme_review_desktop.rules.numbering import clause_label
+from sme_review_desktop.ui.workspace.condition_tree import COLOURS, decision_mark
+from sme_review_desktop.ui.workspace.shortcuts import key_of
 
 CHOICES = (("met", "符合"), ("unmet", "不符合"), ("fix", "待补正"))
 

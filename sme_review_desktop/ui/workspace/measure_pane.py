@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from ...measure_html import measure_html
-from ...rules.rulebook import Rulebook
+from sme_review_desktop.measure_html import measure_html
+from sme_review_desktop.rules.rulebook import Rulebook
 
 
 class MeasurePane(QTextBrowser):
