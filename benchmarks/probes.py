@@ -30,8 +30,8 @@ def _qt_app() -> Any:
 def _main_window(store_dir: Path) -> Any:
     from PySide6.QtWidgets import QApplication
 
-    from sme_review_desktop.settings import Settings
-    from sme_review_desktop.store import open_store
+    from sme_review_desktop.store.database import open_store
+    from sme_review_desktop.store.settings import Settings
     from sme_review_desktop.ui.main_window import MainWindow
     from sme_review_desktop.ui.tasks import wait_for_tasks
 
@@ -135,7 +135,7 @@ def probe_next_item(store_dir: Path, reps: int) -> dict[str, Any]:
     from sqlalchemy import func, select
 
     from sme_review_desktop.models import ConditionCheck, Dossier
-    from sme_review_desktop.store import open_store
+    from sme_review_desktop.store.database import open_store
     from sme_review_desktop.ui.workspace.dossier_window import DossierWindow
 
     app = _qt_app()
@@ -167,7 +167,7 @@ def probe_next_item(store_dir: Path, reps: int) -> dict[str, Any]:
 def probe_evaluate(store_dir: Path, reps: int) -> dict[str, Any]:
     """The engine over a whole round: every dossier's newest version, read and evaluated."""
     from sme_review_desktop.evaluation import evaluate_round
-    from sme_review_desktop.store import open_store
+    from sme_review_desktop.store.database import open_store
 
     store = open_store(store_dir)
     samples: list[float] = []
@@ -191,7 +191,7 @@ def probe_evaluate(store_dir: Path, reps: int) -> dict[str, Any]:
 def probe_notice(store_dir: Path, reps: int, out: Path | None = None) -> dict[str, Any]:
     """公示名单 as PDF and as xlsx, both written through the export service, timed together."""
     from sme_review_desktop.exports.notice import write_notice
-    from sme_review_desktop.store import open_store
+    from sme_review_desktop.store.database import open_store
 
     store = open_store(store_dir)
     folder = out or Path(tempfile.mkdtemp(prefix="sme-bench-notice-"))

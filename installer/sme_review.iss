@@ -9,7 +9,7 @@
 ;
 ; THE DATA FOLDER IS NEVER TOUCHED. The app keeps the reviewer's store, evidence, settings and
 ; backups in %LOCALAPPDATA%\sme-review-desktop (platformdirs.user_data_dir("sme-review-desktop",
-; appauthor=False), see sme_review_desktop/paths.py), which is NOT under {app}. This script
+; appauthor=False), see sme_review_desktop/store/paths.py), which is NOT under {app}. This script
 ; neither installs into nor deletes from it: no [UninstallDelete] or [InstallDelete] entry may
 ; name it, on uninstall or on upgrade. Removing the program leaves every review record in place.
 

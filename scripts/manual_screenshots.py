@@ -38,7 +38,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPlainTextEdit, QWidget
 
-from sme_review_desktop import backups, review
+from sme_review_desktop import review
 from sme_review_desktop.demo import LIAOCHENG, LIAOCHENG_BASE, DemoDossier, write_package
 from sme_review_desktop.dossier_list import DossierSummary, dossier_summaries
 from sme_review_desktop.exports.certificates import write_certificates
@@ -54,8 +54,9 @@ from sme_review_desktop.scoring.service import (
     enter_scores,
     scheme_specs,
 )
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store import backups
+from sme_review_desktop.store.database import Store, open_store
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.app import make_application
 from sme_review_desktop.ui.import_dialog import ImportDialog
 from sme_review_desktop.ui.main_window import MainWindow

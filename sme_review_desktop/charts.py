@@ -28,7 +28,6 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from sme_review_desktop.dossier_list import DECISION_LABELS
-from sme_review_desktop.paths import resources_dir
 from sme_review_desktop.stats import (
     SUGGESTIONS,
     OverallStats,
@@ -39,6 +38,7 @@ from sme_review_desktop.stats import (
     funnel_selection,
     shortfall_selection,
 )
+from sme_review_desktop.store.paths import resources_dir
 
 EMPTY = "暂无数据"
 WIDTH = 8.0  # inches; the PDF scales the picture to the text width
@@ -92,7 +92,7 @@ class Chart:
         return out.getvalue()
 
     def save_png(self, target: Path, dpi: int = 200) -> Path:
-        from sme_review_desktop.exports.atomic import atomic_path
+        from sme_review_desktop.store.atomic import atomic_path
 
         with atomic_path(target) as tmp:
             tmp.write_bytes(self.png(dpi))

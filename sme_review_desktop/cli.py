@@ -19,10 +19,10 @@ from typing import Any
 
 from sme_review_desktop import __version__
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.instance_lock import acquire
-from sme_review_desktop.location import locate
-from sme_review_desktop.paths import data_dir
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.location import locate
+from sme_review_desktop.store.lock import acquire
+from sme_review_desktop.store.paths import data_dir
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +116,12 @@ def cmd_round_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from sme_review_desktop.importing.limits import ImportLimits
     from sme_review_desktop.importing.service import import_paths
-    from sme_review_desktop.settings import Settings
+    from sme_review_desktop.store.settings import Settings
 
     store = _store(args)
-    limits = Settings.load(store.data_dir).import_limits()
+    limits = ImportLimits.from_settings(Settings.load(store.data_dir))
     paths = [Path(p) for p in args.paths]
     results = list(import_paths(store, args.round, paths, _actor(args), limits=limits))
     payload = {"results": [r.as_json() for r in results]}
@@ -337,7 +338,7 @@ def cmd_finalize(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from sme_review_desktop.integrity import check_store
+    from sme_review_desktop.store.integrity import check_store
 
     report = check_store(_store(args))
     _emit(args, report.as_json(), "\n".join(report.lines()))

@@ -9,7 +9,7 @@ from typing import Any
 
 from sme_review_desktop import cli
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.paths import data_dir
+from sme_review_desktop.store.paths import data_dir
 
 
 def parse_points(pairs: list[str]) -> dict[str, Decimal | None]:
@@ -48,8 +48,8 @@ def cmd_correct_score(args: argparse.Namespace) -> int:
 
 
 def _audit_rows(args: argparse.Namespace) -> list[Any]:
-    from sme_review_desktop.audit_view import audit_rows
     from sme_review_desktop.scoring.service import find_dossier
+    from sme_review_desktop.store.audit_view import audit_rows
 
     with cli._store(args).read() as session:
         dossier_id = find_dossier(session, args.round, args.uscc).id if args.uscc else None
@@ -77,7 +77,7 @@ def cmd_export_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_create(args: argparse.Namespace) -> int:
-    from sme_review_desktop.backups import create_archive
+    from sme_review_desktop.store.backups import create_archive
 
     target = create_archive(cli._store(args), Path(args.output))
     cli._emit(args, {"path": str(target)}, f"已备份到：{target}")
@@ -85,7 +85,7 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_verify(args: argparse.Namespace) -> int:
-    from sme_review_desktop.backups import verify_archive
+    from sme_review_desktop.store.backups import verify_archive
 
     report = verify_archive(Path(args.archive))
     payload = {"ok": report.ok, "problems": report.problems, "manifest": report.manifest}
@@ -94,10 +94,10 @@ def cmd_backup_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_restore(args: argparse.Namespace) -> int:
-    from sme_review_desktop import audit
-    from sme_review_desktop.backups import restore_archive
-    from sme_review_desktop.instance_lock import acquire
-    from sme_review_desktop.store import open_store
+    from sme_review_desktop.store import audit
+    from sme_review_desktop.store.backups import restore_archive
+    from sme_review_desktop.store.database import open_store
+    from sme_review_desktop.store.lock import acquire
 
     if args.database_url:
         raise UserError("共享服务器（PostgreSQL）模式请用 pg_restore 恢复数据库。")
@@ -121,7 +121,7 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
-    from sme_review_desktop.backups import list_backups
+    from sme_review_desktop.store.backups import list_backups
 
     found = list_backups(cli._store(args))
     payload = {

@@ -20,7 +20,7 @@ from sme_review_desktop.exports.form_template import FormValue, write_form
 from sme_review_desktop.importing.service import import_paths
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 D = Decimal
 

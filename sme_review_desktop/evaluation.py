@@ -20,7 +20,7 @@ from sme_review_desktop.models import DeclaredFigure, Dossier, DossierVersion, E
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import Applicant, Evaluation, Value, evaluate
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 
 @dataclass(frozen=True)

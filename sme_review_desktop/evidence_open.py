@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.evidence import EvidenceStore
+from sme_review_desktop.store.evidence import EvidenceStore
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, Excel 97-2003, WPS: compound files
 COPY_FOLDER = "sme-review-evidence"

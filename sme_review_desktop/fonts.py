@@ -14,7 +14,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from sme_review_desktop.paths import resources_dir
+from sme_review_desktop.store.paths import resources_dir
 
 # Every PDF the app writes has plain Flate streams, without reportlab's ASCII85 layer: that
 # layer is encoded in pure Python (7 % of a 500-certificate export) and only makes files larger;

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from sme_review_desktop import audit
 from sme_review_desktop.models import HolidayDay
-from sme_review_desktop.store import Store
+from sme_review_desktop.store import audit
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.workdays import HolidayEntry, parse_holiday_table
 
 

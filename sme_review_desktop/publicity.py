@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sme_review_desktop import audit
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.models import (
     Applicant,
@@ -25,7 +24,8 @@ from sme_review_desktop.register import create_duties
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import add_years
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
-from sme_review_desktop.store import Store
+from sme_review_desktop.store import audit
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.workdays import (
     DayKind,
     HolidayCalendar,
@@ -260,7 +260,7 @@ class FinalizeResult:
 
 def finalize(store: Store, round_id: int, certified_on: date, actor: str) -> FinalizeResult:
     """认定: after publicity ends, certify the approved dossiers, number certificates, lock the round."""
-    from sme_review_desktop.backups import auto_backup
+    from sme_review_desktop.store.backups import auto_backup
 
     auto_backup(store, "锁定前")
     with store.write() as session:

@@ -9,12 +9,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sme_review_desktop import audit
 from sme_review_desktop.errors import NotFound, UserError
 from sme_review_desktop.models import Applicant, Certificate, Complaint, Dossier, ReportDue, Round
 from sme_review_desktop.rules.engine import add_years
 from sme_review_desktop.rules.rulebook import ReportDuty, get_rulebook
-from sme_review_desktop.store import Store
+from sme_review_desktop.store import audit
+from sme_review_desktop.store.database import Store
 
 EXPIRING_DAYS = 90
 

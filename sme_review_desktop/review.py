@@ -11,8 +11,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from sme_review_desktop import audit
-from sme_review_desktop.concurrency import refuse_stale
 from sme_review_desktop.errors import NotFound, UserError
 from sme_review_desktop.evaluation import evaluate_version
 from sme_review_desktop.figures import typed_figures
@@ -27,7 +25,9 @@ from sme_review_desktop.models.base import utcnow
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import Evaluation, ItemResult, Value
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
-from sme_review_desktop.store import Store
+from sme_review_desktop.store import audit
+from sme_review_desktop.store.concurrency import refuse_stale
+from sme_review_desktop.store.database import Store
 
 DECISIONS = {"met": "符合", "unmet": "不符合", "fix": "待补正"}
 

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sme_review_desktop import audit
 from sme_review_desktop.errors import NotFound, UserError
 from sme_review_desktop.models import Dossier, Round, RulebookRecord
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
-from sme_review_desktop.store import Store
+from sme_review_desktop.store import audit
+from sme_review_desktop.store.database import Store
 
 
 @dataclass(frozen=True)

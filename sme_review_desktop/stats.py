@@ -54,7 +54,7 @@ from sme_review_desktop.rules.engine import Verdict, evaluate
 from sme_review_desktop.rules.numbering import clause_label
 from sme_review_desktop.rules.rulebook import Part, Rulebook, get_rulebook
 from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.uscc import implied_legal_form
 
 SUGGESTIONS = (("met", "符合"), ("review", "待核"), ("unmet", "不符合"))

@@ -13,7 +13,7 @@ import pytest
 from server_databases import ServerDatabases, server_url
 
 from sme_review_desktop.demo import load_demo
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
 
 URL_ENV = "SME_TEST_DATABASE_URL"
 PREFIX = "sme_test_"

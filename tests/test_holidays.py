@@ -14,7 +14,7 @@ from sme_review_desktop.errors import UserError
 from sme_review_desktop.holidays import bureau_days, import_holidays, remove_day, set_day
 from sme_review_desktop.models import AuditEntry
 from sme_review_desktop.publicity import compute_period, holiday_calendar
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.workdays import DayKind, HolidayEntry, parse_holiday_table
 
 # A hypothetical 2027 schedule (the State Council had not announced 2027 when this was written).

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import text
 
 from sme_review_desktop.demo import load_demo
-from sme_review_desktop.evidence import EvidenceCorrupt, EvidenceStore
-from sme_review_desktop.integrity import check_store
 from sme_review_desktop.models import EvidenceBlob
-from sme_review_desktop.store import open_store
+from sme_review_desktop.store.database import open_store
+from sme_review_desktop.store.evidence import EvidenceCorrupt, EvidenceStore
+from sme_review_desktop.store.integrity import check_store
 
 
 def test_clean_store_passes_then_each_tampering_is_reported(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from pytestqt.qtbot import QtBot
 import sme_review_desktop
 from sme_review_desktop.cli import main
 from sme_review_desktop.rules.rulebook import load_rulebook, rulebooks_dir
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import open_store
+from sme_review_desktop.store.database import open_store
+from sme_review_desktop.store.settings import Settings
 
 PACKAGE = Path(sme_review_desktop.__file__).parent
 

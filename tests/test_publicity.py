@@ -24,7 +24,7 @@ from sme_review_desktop.register import (
 )
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import decide
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sme_review_desktop.migrations import HEAD
-from sme_review_desktop.server_check import ServerFields, check_server, server_fields
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.server_check import ServerFields, check_server, server_fields
 
 
 def test_a_password_with_url_characters_survives_the_round_trip() -> None:

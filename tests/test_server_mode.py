@@ -23,13 +23,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select, text
 
 from sme_review_desktop import demo, review
-from sme_review_desktop.audit import verify_chain
 from sme_review_desktop.errors import EditConflict
-from sme_review_desktop.evidence import EvidenceStore
-from sme_review_desktop.exports.atomic import HOST
 from sme_review_desktop.importing.service import import_paths
-from sme_review_desktop.integrity import check_store
-from sme_review_desktop.location import DATABASE_URL_ENV, locate
 from sme_review_desktop.models import Base, ConditionCheck
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook
@@ -40,8 +35,13 @@ from sme_review_desktop.scoring.service import (
     expert_grid,
     score_summary,
 )
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.atomic import HOST
+from sme_review_desktop.store.audit import verify_chain
+from sme_review_desktop.store.database import Store, open_store
+from sme_review_desktop.store.evidence import EvidenceStore
+from sme_review_desktop.store.integrity import check_store
+from sme_review_desktop.store.location import DATABASE_URL_ENV, locate
+from sme_review_desktop.store.settings import Settings
 
 ROUND = 1  # the demo's 聊城 round
 

@@ -12,8 +12,8 @@ from server_databases import sqlite_only
 from sqlalchemy import text
 
 from sme_review_desktop.errors import StoreError
-from sme_review_desktop.paths import DATA_DIR_ENV, data_dir
-from sme_review_desktop.store import Store, head_revision, open_store
+from sme_review_desktop.store.database import Store, head_revision, open_store
+from sme_review_desktop.store.paths import DATA_DIR_ENV, data_dir
 
 
 @sqlite_only("PRAGMAs")
@@ -27,7 +27,7 @@ def test_sqlite_store_runs_in_wal_with_foreign_keys(store: Store) -> None:
 def test_head_constant_is_alembics_head() -> None:
     from alembic.script import ScriptDirectory
 
-    from sme_review_desktop.store import _alembic_config
+    from sme_review_desktop.store.database import _alembic_config
 
     assert ScriptDirectory.from_config(_alembic_config()).get_heads() == [head_revision()]
 
@@ -36,7 +36,7 @@ def test_opening_a_store_at_head_does_not_import_alembic(tmp_path: Path) -> None
     folder = tmp_path / "data"
     open_store(folder).close()
     code = (
-        "import sys; from pathlib import Path; from sme_review_desktop.store import open_store; "
+        "import sys; from pathlib import Path; from sme_review_desktop.store.database import open_store; "
         f"open_store(Path({str(folder)!r})).close(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
     )
@@ -69,7 +69,7 @@ def test_store_from_an_older_release_is_backed_up_then_upgraded(tmp_path: Path) 
     from alembic import command
     from sqlalchemy import create_engine
 
-    from sme_review_desktop.store import _alembic_config
+    from sme_review_desktop.store.database import _alembic_config
 
     folder = tmp_path / "data"
     folder.mkdir()
@@ -139,7 +139,7 @@ def test_upgrading_to_0005_fills_the_search_keys_of_existing_versions(demo_store
     from alembic import command
 
     from sme_review_desktop.search_text import name_key
-    from sme_review_desktop.store import _alembic_config
+    from sme_review_desktop.store.database import _alembic_config
 
     folder = demo_store.data_dir
     cfg = _alembic_config()

@@ -17,12 +17,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from sme_review_desktop import backups, instance_lock
-from sme_review_desktop.audit_view import audit_rows
 from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.audit_xlsx import write_audit
-from sme_review_desktop.integrity import check_store
 from sme_review_desktop.models import Decision, Score
 from sme_review_desktop.publicity import finalize, start_publicity
 from sme_review_desktop.scoring.corrections import correct_decision, correct_scores
@@ -33,7 +30,11 @@ from sme_review_desktop.scoring.service import (
     enter_scores,
     set_scheme,
 )
-from sme_review_desktop.store import STORE_FILE, Store, open_store
+from sme_review_desktop.store import backups
+from sme_review_desktop.store import lock as instance_lock
+from sme_review_desktop.store.audit_view import audit_rows
+from sme_review_desktop.store.database import STORE_FILE, Store, open_store
+from sme_review_desktop.store.integrity import check_store
 
 ROUND = 1
 
@@ -261,7 +262,7 @@ def test_a_second_program_is_told_who_holds_the_store(tmp_path: Path) -> None:
             sys.executable,
             "-c",
             "import sys, time; from pathlib import Path;"
-            "from sme_review_desktop.instance_lock import acquire;"
+            "from sme_review_desktop.store.lock import acquire;"
             f"lock = acquire(Path({str(tmp_path)!r})); print('held', flush=True); time.sleep(30)",
         ],
         stdout=subprocess.PIPE,

@@ -7,8 +7,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from sme_review_desktop.audit_view import AuditRow
-from sme_review_desktop.exports.atomic import atomic_path
+from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.audit_view import AuditRow
 
 COLUMNS = [
     "序号",

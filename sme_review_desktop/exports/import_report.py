@@ -8,8 +8,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from sme_review_desktop.exports.atomic import atomic_path
 from sme_review_desktop.importing.service import ImportResult
+from sme_review_desktop.store.atomic import atomic_path
 
 STATUS_LABELS = {
     "imported": "已导入",

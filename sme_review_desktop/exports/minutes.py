@@ -11,7 +11,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports.atomic import atomic_path
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
 from sme_review_desktop.numbers import plain
 from sme_review_desktop.rounds import get_round
@@ -22,7 +21,8 @@ from sme_review_desktop.scoring.service import (
     list_conflicts,
     score_summary,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.database import Store
 
 
 def _content(

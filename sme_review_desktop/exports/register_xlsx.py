@@ -8,9 +8,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from sme_review_desktop.exports.atomic import atomic_path
 from sme_review_desktop.register import RegisterRow, register_rows
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.database import Store
 
 COLUMNS = [
     "证书编号",

@@ -8,11 +8,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports.atomic import atomic_path
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
 from sme_review_desktop.review import DECISIONS, Workspace, load_workspace
 from sme_review_desktop.scoring.service import find_dossier
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.database import Store
 
 
 def _when(ws: Workspace, article: int, item: int, part: str) -> str:

@@ -15,10 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from sme_review_desktop import audit
-from sme_review_desktop.backups import auto_backup
 from sme_review_desktop.errors import ImportRejected, UserError
-from sme_review_desktop.evidence import EvidenceStore
 from sme_review_desktop.figures import encode, typed_figures
 from sme_review_desktop.importing.form import DataForm, read_form
 from sme_review_desktop.importing.limits import ImportLimits
@@ -36,7 +33,10 @@ from sme_review_desktop.models import (
 from sme_review_desktop.register import reapplication_bar
 from sme_review_desktop.rounds import ensure_rulebook, get_round
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
-from sme_review_desktop.store import Store
+from sme_review_desktop.store import audit
+from sme_review_desktop.store.backups import auto_backup
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.evidence import EvidenceStore
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total) within one package
 CancelFn = Callable[[], bool]

@@ -13,7 +13,7 @@ from typing import Any
 
 from sme_review_desktop.errors import RulebookError
 from sme_review_desktop.fields import field_catalogue
-from sme_review_desktop.paths import resources_dir
+from sme_review_desktop.store.paths import resources_dir
 from sme_review_desktop.yaml_text import parse_yaml
 
 OPS = (">=", ">", "<=", "<")

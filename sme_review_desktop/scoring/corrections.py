@@ -24,7 +24,7 @@ from sme_review_desktop.scoring.service import (
     frozen_reason,
     write_decision,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 
 def _frozen_round(session: Session, round_id: int) -> Round:

@@ -11,7 +11,7 @@ from sme_review_desktop.numbers import plain
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import DossierScores, score_summary
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 KEY_FIGURES = (
     "total_assets_wan",

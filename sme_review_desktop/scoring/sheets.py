@@ -26,9 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
-from sme_review_desktop import audit
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports.atomic import atomic_path
 from sme_review_desktop.numbers import plain
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.scoring.service import (
@@ -39,7 +37,9 @@ from sme_review_desktop.scoring.service import (
     find_dossier,
     find_expert,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store import audit
+from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.database import Store
 
 SHEET = "评分表"
 CHECK_SHEET = "校验"

@@ -9,7 +9,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sme_review_desktop.exports.atomic import atomic_path
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.scoring.service import (
     DECISION_LABELS,
@@ -17,7 +16,8 @@ from sme_review_desktop.scoring.service import (
     expert_names,
     score_summary,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.database import Store
 
 _BOLD = Font(bold=True)
 

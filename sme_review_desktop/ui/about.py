@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop import __version__
-from sme_review_desktop.paths import resources_dir
 from sme_review_desktop.rules.rulebook import Rulebook, all_rulebooks
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.paths import resources_dir
 from sme_review_desktop.ui.app import APP_TITLE
 from sme_review_desktop.ui.welcome import muted
 

@@ -13,13 +13,13 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from sme_review_desktop import backups
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.instance_lock import InstanceLock, acquire
-from sme_review_desktop.location import locate
-from sme_review_desktop.paths import resources_dir
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store import backups
+from sme_review_desktop.store.database import Store, open_store
+from sme_review_desktop.store.location import locate
+from sme_review_desktop.store.lock import InstanceLock, acquire
+from sme_review_desktop.store.paths import resources_dir
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.tasks import run_task
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.export_task import ExportTask
 from sme_review_desktop.ui.messages import show_error, show_exception
 
@@ -144,7 +144,7 @@ class ExportMenu:
 
     def _layout(self) -> OverlayLayout:
         from sme_review_desktop.exports.certificates import OverlayLayout
-        from sme_review_desktop.settings import Settings
+        from sme_review_desktop.store.settings import Settings
 
         saved = Settings.load(self.host.store.data_dir).overlay_layout
         return OverlayLayout.from_json(saved) if saved else OverlayLayout()

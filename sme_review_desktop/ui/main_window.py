@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from sme_review_desktop.dossier_list import DossierSummary, dossier_summaries
+from sme_review_desktop.importing.limits import ImportLimits
 from sme_review_desktop.rounds import create_round, list_rounds
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.app import APP_TITLE
 from sme_review_desktop.ui.dossier_model import SUMMARY_ROLE, DossierFilterProxy, DossierTableModel
 from sme_review_desktop.ui.messages import show_exception
@@ -415,7 +416,7 @@ class MainWindow(QMainWindow):
         from sme_review_desktop.ui.import_dialog import ImportDialog
 
         self.import_dialog = ImportDialog(
-            self.store, round_id, paths, self.actor, self, self.settings.import_limits()
+            self.store, round_id, paths, self.actor, self, ImportLimits.from_settings(self.settings)
         )
         self.import_dialog.finished.connect(lambda _: self.reload_rounds())
         self.import_dialog.show()

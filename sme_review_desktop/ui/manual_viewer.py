@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.paths import resources_dir
+from sme_review_desktop.store.paths import resources_dir
 
 MANUAL_NAME = "用户手册.md"
 ROLE_POSITION = Qt.ItemDataRole.UserRole + 1

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.exports.certificates import FIELD_LABELS, FieldBox, OverlayLayout
-from sme_review_desktop.settings import Settings
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.export_menu import ExportMenu
 
 COLUMNS = [

@@ -32,7 +32,7 @@ from sme_review_desktop.publicity import (
     settle_objection,
     start_publicity,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.workdays import format_period
 

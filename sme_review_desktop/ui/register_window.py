@@ -26,7 +26,7 @@ from sme_review_desktop.register import (
     register_rows,
     revoke,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.messages import show_exception
 
 COLUMNS = [

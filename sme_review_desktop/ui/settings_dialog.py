@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.server_check import Finding, ServerFields, check_server, server_fields
-from sme_review_desktop.settings import Settings
+from sme_review_desktop.store.server_check import Finding, ServerFields, check_server, server_fields
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.messages import show_error
 from sme_review_desktop.ui.tasks import run_task
 from sme_review_desktop.ui.welcome import BUREAUS, muted, reviewer_name

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.paths import resources_dir
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.paths import resources_dir
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.messages import show_error, show_exception
 from sme_review_desktop.ui.tasks import run_task
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sme_review_desktop.location import DATABASE_URL_ENV
+from sme_review_desktop.store.location import DATABASE_URL_ENV
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from sme_review_desktop.location import locate
 from sme_review_desktop.models import DossierVersion
 from sme_review_desktop.scoring.sheets import FIRST_ROW, SHEET
+from sme_review_desktop.store.location import locate
 
 from .test_contract import run, run_json
 

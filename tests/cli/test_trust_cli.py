@@ -115,7 +115,7 @@ def test_a_second_program_on_the_same_store_is_refused(tmp_path: Path, demo_temp
         [
             sys.executable,
             "-c",
-            "import time; from pathlib import Path; from sme_review_desktop.instance_lock import acquire;"
+            "import time; from pathlib import Path; from sme_review_desktop.store.lock import acquire;"
             f"l = acquire(Path({str(data)!r})); print('held', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sme_review_desktop.integrity import check_store
-from sme_review_desktop.store import open_store
+from sme_review_desktop.store.database import open_store
+from sme_review_desktop.store.integrity import check_store
 
 PAUSING = Path(__file__).with_name("pausing.py")
 _markers = count()

@@ -62,7 +62,7 @@ def install(point: str) -> None:
         service.apply_scores = apply_scores  # type: ignore[assignment]
         sheets.apply_scores = apply_scores  # type: ignore[assignment]
     elif kind == "audit":
-        from sme_review_desktop import audit
+        from sme_review_desktop.store import audit
 
         action, _, n = arg.partition(":")
         hit = counting(int(n))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sme_review_desktop.exports.atomic import (
+from sme_review_desktop.store.atomic import (
     HOST,
     STALE_AFTER_SECONDS,
     atomic_path,

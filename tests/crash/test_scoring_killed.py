@@ -26,7 +26,7 @@ from sme_review_desktop.scoring.sheets import (
     import_score_sheets,
     write_score_sheet,
 )
-from sme_review_desktop.store import open_store
+from sme_review_desktop.store.database import open_store
 
 from .conftest import assert_store_sound, copy_data, run_cli
 

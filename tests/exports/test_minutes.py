@@ -17,7 +17,7 @@ from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.minutes import write_minutes
 from sme_review_desktop.scoring.service import add_expert, decide, declare_conflict, enter_scores
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
 
 CRITERIA = ("基本条件", "服务能力", "服务业绩", "示范带动", "特色创新")
 

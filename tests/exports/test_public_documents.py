@@ -27,7 +27,7 @@ from sme_review_desktop.publicity import finalize, start_publicity
 from sme_review_desktop.review import link_evidence, load_workspace, set_decision, set_note
 from sme_review_desktop.rounds import update_settings
 from sme_review_desktop.scoring.service import decide
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 RARE = "𠀀"  # CJK Extension B: not in the bundled font
 

@@ -23,7 +23,6 @@ from pytestqt.qtbot import QtBot
 from reportlab.pdfgen.canvas import Canvas
 
 import sme_review_desktop
-from sme_review_desktop.evidence import EvidenceCorrupt, EvidenceStore
 from sme_review_desktop.evidence_open import (
     NotOpenable,
     check_openable,
@@ -32,6 +31,7 @@ from sme_review_desktop.evidence_open import (
     sniff,
 )
 from sme_review_desktop.review import EvidenceInfo
+from sme_review_desktop.store.evidence import EvidenceCorrupt, EvidenceStore
 
 from .profiles import hostile
 

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import import_package
 from sme_review_desktop.models import EvidenceFile
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
 
 from .mutations import (
     listing,

@@ -38,7 +38,7 @@ from sme_review_desktop.scoring.sheets import (
     import_score_sheets,
     write_score_sheet,
 )
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
 
 from .mutations import (
     listing,

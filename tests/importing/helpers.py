@@ -29,7 +29,7 @@ from sme_review_desktop.models import (
 )
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.uscc import build
 
 LIAOCHENG = "liaocheng-2021"

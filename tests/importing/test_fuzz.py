@@ -26,7 +26,7 @@ from sme_review_desktop.fields import field_catalogue
 from sme_review_desktop.importing.form import read_form
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import import_package
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
 
 from .helpers import (
     LIAOCHENG,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import import_package
 from sme_review_desktop.models import DossierVersion
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 from .helpers import figures_of, form_rows, make_folder, make_form, new_round, xls_bytes
 

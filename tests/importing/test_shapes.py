@@ -20,7 +20,7 @@ from sme_review_desktop.evaluation import evaluate_round
 from sme_review_desktop.importing.limits import ImportLimits
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import ImportResult, import_paths
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 from .helpers import (
     LIAOCHENG,
@@ -147,7 +147,7 @@ def test_gbk_zip_without_utf8_flag_gives_chinese_names(store: Store, tmp_path: P
         "附件 说明.pdf": None,
     }
     # the same bytes as the files the county zipped
-    from sme_review_desktop.evidence import EvidenceStore
+    from sme_review_desktop.store.evidence import EvidenceStore
 
     es = EvidenceStore(store.evidence_dir)
     for rel, (_, sha) in stored.items():

@@ -20,7 +20,7 @@ from sme_review_desktop.figures import encode
 from sme_review_desktop.importing.form import SHEET, read_form
 from sme_review_desktop.importing.service import import_paths
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 from .helpers import LIAOCHENG, XIAN, code, figures_of, new_round, snapshot
 

@@ -26,7 +26,7 @@ from sme_review_desktop.scoring.sheets import (
     write_score_sheet,
 )
 from sme_review_desktop.scoring.summary_xlsx import write_score_summary
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 SCORES = (18, 20, 21, 12, 13)  # 基本条件…特色创新, all within their maxima (20/25/25/15/15)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
 
 from .scenario import build_scenario
 

@@ -31,7 +31,7 @@ from sme_review_desktop.register import register_rows
 from sme_review_desktop.rules.engine import Verdict
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import score_summary
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 
 def _newest(dossier: Dossier) -> Any:

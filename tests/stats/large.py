@@ -27,7 +27,7 @@ from sme_review_desktop.models import (
     Score,
 )
 from sme_review_desktop.scoring.service import ensure_scheme
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 ROUND = 1
 COUNTIES = ("东昌府区", "临清市", "茌平区", "阳谷县", "莘县", "东阿县", "冠县", "高唐县")

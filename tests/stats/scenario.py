@@ -25,7 +25,7 @@ from sme_review_desktop.scoring.service import (
     declare_conflict,
     enter_scores,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 LIAOCHENG, XIAN = 1, 2
 AS_OF = date(2027, 8, 1)  # the day the tests look at the register

@@ -22,7 +22,7 @@ from sme_review_desktop.charts import (
 )
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.stats import overall_stats, round_stats
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 from .scenario import AS_OF, LIAOCHENG
 

@@ -27,7 +27,7 @@ from sme_review_desktop.stats import (
     round_stats,
     shortfall_selection,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 from . import expected
 from .scenario import AS_OF, LIAOCHENG, XIAN

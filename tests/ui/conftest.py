@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.main_window import MainWindow
 
 

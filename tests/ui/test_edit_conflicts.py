@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from sme_review_desktop import review
 from sme_review_desktop.scoring.service import add_expert, enter_scores, expert_grid
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.ui import messages
 from sme_review_desktop.ui.scoring.grid import ScoreGridWindow
 from sme_review_desktop.ui.workspace.dossier_window import DossierWindow

@@ -14,7 +14,7 @@ from sme_review_desktop.scoring.service import (
     enter_scores,
     score_summary,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.scoring.grid import ScoreGridWindow
 from sme_review_desktop.ui.scoring.meeting import MeetingWindow
 

@@ -22,9 +22,9 @@ from sme_review_desktop.charts import EMPTY, OVERALL_CHARTS, ROUND_CHARTS
 from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.scoring.service import decide
-from sme_review_desktop.settings import Settings
 from sme_review_desktop.stats import RoundStats
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.main_window import MainWindow
 from sme_review_desktop.ui.overview import OverviewWindow
 from sme_review_desktop.ui.overview.panel import ChartPanel

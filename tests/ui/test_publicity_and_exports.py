@@ -14,8 +14,8 @@ from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.exports.certificates import OverlayLayout
 from sme_review_desktop.register import register_rows
 from sme_review_desktop.scoring.service import decide
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.main_window import MainWindow
 from sme_review_desktop.ui.overlay_designer import OverlayDesigner
 from sme_review_desktop.ui.pdf_print import load_pdf, paint_pages

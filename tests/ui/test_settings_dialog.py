@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from sme_review_desktop.server_check import server_fields
-from sme_review_desktop.settings import Settings
+from sme_review_desktop.store.server_check import server_fields
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui import settings_dialog, welcome
 from sme_review_desktop.ui.main_window import MainWindow
 from sme_review_desktop.ui.settings_dialog import SettingsDialog

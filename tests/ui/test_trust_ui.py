@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from sme_review_desktop import backups
-from sme_review_desktop.audit_view import audit_rows
-from sme_review_desktop.evidence import EvidenceStore
 from sme_review_desktop.models import Decision, EvidenceBlob
 from sme_review_desktop.publicity import start_publicity
 from sme_review_desktop.scoring.service import decide
+from sme_review_desktop.store import backups
+from sme_review_desktop.store.audit_view import audit_rows
+from sme_review_desktop.store.evidence import EvidenceStore
 from sme_review_desktop.ui import app as app_module
 from sme_review_desktop.ui.main_window import MainWindow
 from sme_review_desktop.ui.trust import actions
@@ -203,7 +203,7 @@ def test_the_app_refuses_a_store_another_program_holds(
         [
             sys.executable,
             "-c",
-            "import time; from pathlib import Path; from sme_review_desktop.instance_lock import acquire;"
+            "import time; from pathlib import Path; from sme_review_desktop.store.lock import acquire;"
             f"l = acquire(Path({str(data)!r})); print('held', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from sme_review_desktop import __version__
-from sme_review_desktop.paths import resources_dir
 from sme_review_desktop.rounds import list_rounds
 from sme_review_desktop.rules.rulebook import all_rulebooks
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.paths import resources_dir
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui import welcome
 from sme_review_desktop.ui.about import AboutDialog, LicenceDialog
 from sme_review_desktop.ui.app import BUNDLED_FONT, app_icon, bundled_font_families

@@ -37,7 +37,7 @@ from sme_review_desktop.stats import (
     overall_stats,
 )
 from sme_review_desktop.stats import round_stats as count_round
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.export_task import ExportTask
 from sme_review_desktop.ui.messages import show_error, show_exception
 from sme_review_desktop.ui.overview.panel import ChartPanel

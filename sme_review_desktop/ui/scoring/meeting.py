@@ -23,7 +23,7 @@ from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.meeting import Slide, meeting_slides
 from sme_review_desktop.scoring.service import DECISION_LABELS, decide
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.messages import show_exception
 
 

@@ -35,7 +35,7 @@ from sme_review_desktop.scoring.service import (
     scheme_specs,
     set_scheme,
 )
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.messages import show_error, show_exception
 
 

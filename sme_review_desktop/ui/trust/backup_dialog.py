@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop import audit, backups
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store import audit, backups
+from sme_review_desktop.store.database import Store, open_store
+from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.trust.progress_task import ProgressTask
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from sme_review_desktop.dossier_list import DossierSummary
 from sme_review_desktop.scoring.corrections import correct_decision, correct_scores
 from sme_review_desktop.scoring.service import DECISION_LABELS, CriterionSpec
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.messages import show_exception
 
 

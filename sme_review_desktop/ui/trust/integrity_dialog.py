@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.exports.atomic import atomic_path
-from sme_review_desktop.integrity import IntegrityReport, check_store
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.integrity import IntegrityReport, check_store
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.trust.progress_task import ProgressTask
 

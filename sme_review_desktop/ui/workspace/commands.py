@@ -12,7 +12,7 @@ from PySide6.QtGui import QUndoCommand
 
 from sme_review_desktop import review
 from sme_review_desktop.errors import EditConflict, UserError
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.database import Store
 
 Clause = tuple[int, int, str]
 

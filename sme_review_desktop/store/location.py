@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sme_review_desktop.settings import Settings
-from sme_review_desktop.store import Store, open_store
+from sme_review_desktop.store.database import Store, open_store
+from sme_review_desktop.store.settings import Settings
 
 DATABASE_URL_ENV = "SME_REVIEW_DATABASE_URL"
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from sme_review_desktop.migrations import HEAD
-from sme_review_desktop.store import current_revision
+from sme_review_desktop.store.database import current_revision
 
 DRIVER = "postgresql+psycopg"
 DEFAULT_PORT = 5432

@@ -209,8 +209,8 @@ def open_store(
 
 def _recover_evidence(store: Store) -> None:
     """Finish or discard what an import killed mid-way left in the evidence staging folder."""
-    from sme_review_desktop.evidence import EvidenceStore
     from sme_review_desktop.models import EvidenceBlob
+    from sme_review_desktop.store.evidence import EvidenceStore
 
     def recorded(sha256: str) -> bool:
         with store.read() as session:

@@ -24,4 +24,4 @@ def resources_dir() -> Path:
     Package data, found beside this module's package: the same in a checkout, an installed wheel
     and the PyInstaller bundle (whose spec collects it at ``sme_review_desktop/resources``).
     """
-    return Path(__file__).resolve().parent / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"

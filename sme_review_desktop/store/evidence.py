@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports.atomic import HOST, STALE_AFTER_SECONDS, pid_running
+from sme_review_desktop.store.atomic import HOST, STALE_AFTER_SECONDS, pid_running
 
 CHUNK = 1024 * 1024
 

@@ -9,8 +9,6 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from sme_review_desktop.importing.limits import MIB, ImportLimits
-
 SETTINGS_FILE = "settings.json"
 
 
@@ -39,13 +37,6 @@ class Settings:
         # Keep what still has the declared type; an unknown or mistyped entry falls to its default.
         clean = {k: v for k, v in raw.items() if k in known and type(v).__name__ == known[k]}
         return cls(**clean)
-
-    def import_limits(self) -> ImportLimits:
-        return ImportLimits(
-            max_total_bytes=self.import_max_total_mb * MIB,
-            max_files=self.import_max_files,
-            max_file_bytes=self.import_max_file_mb * MIB,
-        )
 
     def save(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)

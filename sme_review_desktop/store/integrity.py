@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, text
 
-from sme_review_desktop.audit import verify_chain
-from sme_review_desktop.evidence import EvidenceStore
 from sme_review_desktop.models import EvidenceBlob
-from sme_review_desktop.store import Store
+from sme_review_desktop.store.audit import verify_chain
+from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.evidence import EvidenceStore
 
 
 @dataclass

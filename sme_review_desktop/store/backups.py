@@ -28,9 +28,9 @@ from typing import IO, Any
 
 from sme_review_desktop import __version__
 from sme_review_desktop.errors import StoreError, UserError
-from sme_review_desktop.exports.atomic import atomic_path
-from sme_review_desktop.settings import SETTINGS_FILE
-from sme_review_desktop.store import STORE_FILE, Store, backup_sqlite, head_revision
+from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.database import STORE_FILE, Store, backup_sqlite, head_revision
+from sme_review_desktop.store.settings import SETTINGS_FILE
 
 FORMAT = "sme-review-backup"
 MANIFEST = "manifest.json"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sme_review_desktop.errors import StoreError
-from sme_review_desktop.exports.atomic import pid_running
+from sme_review_desktop.store.atomic import pid_running
 
 LOCK_FILE = "store.lock"
 HEARTBEAT = 30.0
