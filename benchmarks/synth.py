@@ -36,8 +36,8 @@ from sme_review_desktop.models import (
 from sme_review_desktop.publicity import finalize, start_publicity
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.search_text import name_key
 from sme_review_desktop.store.database import Store, open_store
+from sme_review_desktop.text.search_keys import name_key
 
 RULEBOOK = "liaocheng-2021"
 ACTOR = "基准测试"

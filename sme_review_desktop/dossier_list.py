@@ -12,8 +12,8 @@ from sme_review_desktop.evaluation import gc_paused, newest_versions
 from sme_review_desktop.models import ConditionCheck, Decision, Dossier
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.search_text import name_key, search_key
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.search_keys import name_key, search_key
 
 DECISION_LABELS = {"approved": "拟认定", "rejected": "不予认定", "pool": "纳入培育库"}
 

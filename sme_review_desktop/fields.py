@@ -7,7 +7,7 @@ from functools import cache
 
 from sme_review_desktop.errors import RulebookError
 from sme_review_desktop.store.paths import resources_dir
-from sme_review_desktop.yaml_text import parse_yaml
+from sme_review_desktop.text.yaml_text import parse_yaml
 
 FIELD_TYPES = {"text", "uscc", "enum", "date", "bool", "number"}
 

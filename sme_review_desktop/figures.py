@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from sme_review_desktop.fields import field_catalogue
 from sme_review_desktop.models import DeclaredFigure
-from sme_review_desktop.numbers import plain
 from sme_review_desktop.rules.engine import Value
+from sme_review_desktop.text.numbers import plain
 
 
 def encode(value: Decimal | date | bool | str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from sme_review_desktop.rules.numbering import article_label, chapter_label, item_label
 from sme_review_desktop.rules.rulebook import Rulebook, TextItem
+from sme_review_desktop.text.numbering import article_label, chapter_label, item_label
 
 
 def _items(items: tuple[TextItem, ...], style: str) -> str:

@@ -46,15 +46,15 @@ from sme_review_desktop.models import (
     Round,
     Score,
 )
-from sme_review_desktop.numbers import plain
 from sme_review_desktop.register import EXPIRING_DAYS
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import Applicant as EngineApplicant
 from sme_review_desktop.rules.engine import Verdict, evaluate
-from sme_review_desktop.rules.numbering import clause_label
 from sme_review_desktop.rules.rulebook import Part, Rulebook, get_rulebook
 from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbering import clause_label
+from sme_review_desktop.text.numbers import plain
 from sme_review_desktop.uscc import implied_legal_form
 
 SUGGESTIONS = (("met", "符合"), ("review", "待核"), ("unmet", "不符合"))

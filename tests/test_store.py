@@ -138,8 +138,8 @@ def test_import_stores_each_versions_search_key_with_pinyin_initials(demo_store:
 def test_upgrading_to_0005_fills_the_search_keys_of_existing_versions(demo_store: Store) -> None:
     from alembic import command
 
-    from sme_review_desktop.search_text import name_key
     from sme_review_desktop.store.database import _alembic_config
+    from sme_review_desktop.text.search_keys import name_key
 
     folder = demo_store.data_dir
     cfg = _alembic_config()

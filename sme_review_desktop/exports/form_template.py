@@ -13,9 +13,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sme_review_desktop.fields import field_catalogue
 from sme_review_desktop.importing.form import SHEET
-from sme_review_desktop.rules.numbering import chinese_numeral
 from sme_review_desktop.rules.rulebook import Rulebook
 from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.text.numbering import chinese_numeral
 
 FormValue = Decimal | date | bool | str | int | float
 

@@ -12,7 +12,6 @@ from reportlab.platypus import Paragraph, Spacer
 
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
-from sme_review_desktop.numbers import plain
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import (
@@ -23,6 +22,7 @@ from sme_review_desktop.scoring.service import (
 )
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbers import plain
 
 
 def _content(

@@ -16,10 +16,10 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
 
 from sme_review_desktop.charts import Chart, build_chart, chart_table, table_widths
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
-from sme_review_desktop.rules.numbering import chinese_numeral
 from sme_review_desktop.stats import RoundStats, round_stats
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbering import chinese_numeral
 
 TEXT_WIDTH = 174 * mm  # A4 less the 18 mm margins
 DPI = 200

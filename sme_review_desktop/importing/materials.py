@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sme_review_desktop.rules.numbering import chinese_numeral
+from sme_review_desktop.text.numbering import chinese_numeral
 
 # Separators that may follow a leading number (after NFKC, so （ ） ， ： are ASCII here).
 _SEPARATORS = set("_.-— 、,:;)([]【】《“\"'")

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, e
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sme_review_desktop.models.base import Base, utcnow
-from sme_review_desktop.search_text import name_key
+from sme_review_desktop.text.search_keys import name_key
 
 if TYPE_CHECKING:
     from sme_review_desktop.models.rounds import Round

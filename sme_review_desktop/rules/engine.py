@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from sme_review_desktop.fields import field_catalogue
-from sme_review_desktop.numbers import plain
-from sme_review_desktop.rules.numbering import clause_label
 from sme_review_desktop.rules.rulebook import ConditionArticle, ConditionItem, Part, Rulebook
+from sme_review_desktop.text.numbering import clause_label
+from sme_review_desktop.text.numbers import plain
 
 Value = Decimal | date | bool | str | None
 

@@ -14,7 +14,7 @@ from typing import Any
 from sme_review_desktop.errors import RulebookError
 from sme_review_desktop.fields import field_catalogue
 from sme_review_desktop.store.paths import resources_dir
-from sme_review_desktop.yaml_text import parse_yaml
+from sme_review_desktop.text.yaml_text import parse_yaml
 
 OPS = (">=", ">", "<=", "<")
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from sme_review_desktop.evaluation import evaluate_round
 from sme_review_desktop.fields import field_catalogue
-from sme_review_desktop.numbers import plain
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import DossierScores, score_summary
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbers import plain
 
 KEY_FIGURES = (
     "total_assets_wan",

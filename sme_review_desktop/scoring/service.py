@@ -24,13 +24,13 @@ from sme_review_desktop.models import (
     Round,
     Score,
 )
-from sme_review_desktop.numbers import plain
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.concurrency import refuse_stale
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbers import plain
 
 DEFAULT_SCHEME: tuple[tuple[str, int, str], ...] = (
     ("基本条件", 20, "法人资格、运营年限、资产与财务状况、管理制度"),

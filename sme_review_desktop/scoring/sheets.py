@@ -27,7 +27,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.numbers import plain
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.scoring.service import (
     ScoringError,
@@ -40,6 +39,7 @@ from sme_review_desktop.scoring.service import (
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbers import plain
 
 SHEET = "评分表"
 CHECK_SHEET = "校验"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.models import Applicant, AuditEntry, Dossier, DossierVersion
-from sme_review_desktop.rules.numbering import clause_label
+from sme_review_desktop.text.numbering import clause_label
 
 ACTIONS = {
     "round.create": "创建认定批次",

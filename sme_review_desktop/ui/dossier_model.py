@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from sme_review_desktop.dossier_list import DECISION_LABELS, DossierSummary
 from sme_review_desktop.rules.engine import Verdict
-from sme_review_desktop.search_text import name_key, search_key
+from sme_review_desktop.text.search_keys import name_key, search_key
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sme_review_desktop.importing.materials import material_for_path, material_number
-from sme_review_desktop.rules.numbering import chinese_numeral
+from sme_review_desktop.text.numbering import chinese_numeral
 
 LIAOCHENG = 14  # 聊城 第十二条 lists fourteen materials
 XIAN = 7  # 西安 第十七条 lists seven

@@ -17,12 +17,6 @@ import yaml
 
 from sme_review_desktop.errors import RulebookError, UserError
 from sme_review_desktop.rules import rulebook as rulebook_module
-from sme_review_desktop.rules.numbering import (
-    article_label,
-    chapter_label,
-    clause_label,
-    item_label,
-)
 from sme_review_desktop.rules.rulebook import (
     Article,
     Rulebook,
@@ -30,6 +24,12 @@ from sme_review_desktop.rules.rulebook import (
     get_rulebook,
     load_rulebook,
     rulebooks_dir,
+)
+from sme_review_desktop.text.numbering import (
+    article_label,
+    chapter_label,
+    clause_label,
+    item_label,
 )
 
 IDS = ("liaocheng-2021", "xian-2018")

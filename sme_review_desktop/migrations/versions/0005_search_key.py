@@ -8,7 +8,7 @@ Create Date: 2026-11-23 15:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from sme_review_desktop.search_text import name_key
+from sme_review_desktop.text.search_keys import name_key
 
 revision = "0005"
 down_revision = "0004"

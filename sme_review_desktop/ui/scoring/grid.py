@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.errors import EditConflict, UserError
-from sme_review_desktop.numbers import plain
 from sme_review_desktop.scoring.service import (
     CriterionSpec,
     GridRow,
@@ -36,6 +35,7 @@ from sme_review_desktop.scoring.service import (
     expert_names,
 )
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbers import plain
 from sme_review_desktop.ui.messages import show_exception
 
 Index = QModelIndex | QPersistentModelIndex

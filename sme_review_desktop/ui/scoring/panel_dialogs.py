@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.dossier_list import dossier_summaries
-from sme_review_desktop.numbers import plain
 from sme_review_desktop.scoring.service import (
     CriterionSpec,
     add_expert,
@@ -36,6 +35,7 @@ from sme_review_desktop.scoring.service import (
     set_scheme,
 )
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbers import plain
 from sme_review_desktop.ui.messages import show_error, show_exception
 
 

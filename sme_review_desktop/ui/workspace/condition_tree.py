@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QTreeView, QWidget
 
 from sme_review_desktop.review import DECISIONS, Workspace
 from sme_review_desktop.rules.engine import ItemResult
-from sme_review_desktop.rules.numbering import article_label, item_label
+from sme_review_desktop.text.numbering import article_label, item_label
 
 COLOURS = {
     "unmet": QColor("#b3261e"),

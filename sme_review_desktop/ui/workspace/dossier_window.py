@@ -28,10 +28,10 @@ from sme_review_desktop import review
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.review import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult
-from sme_review_desktop.rules.numbering import clause_label
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.evidence import EvidenceCorrupt, EvidenceStore
+from sme_review_desktop.text.numbering import clause_label
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.workspace.commands import (
     LinkEvidence,
