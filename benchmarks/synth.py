@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from sme_review_desktop import uscc
 from sme_review_desktop.demo import LIAOCHENG, LIAOCHENG_BASE, write_package
 from sme_review_desktop.exports.form_template import FormValue, write_form
 from sme_review_desktop.importing.service import import_paths
@@ -35,6 +34,7 @@ from sme_review_desktop.models import (
 )
 from sme_review_desktop.publicity import finalize, start_publicity
 from sme_review_desktop.rounds import create_round
+from sme_review_desktop.rules import uscc
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.text.search_keys import name_key

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
-from sme_review_desktop import fonts, uscc
+from sme_review_desktop import fonts
 from sme_review_desktop.exports.form_template import FormValue, write_form
 from sme_review_desktop.importing.service import import_paths
 from sme_review_desktop.rounds import create_round
+from sme_review_desktop.rules import uscc
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
 from sme_review_desktop.store.database import Store
 

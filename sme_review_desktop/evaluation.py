@@ -13,11 +13,11 @@ from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, Subquery
 
-from sme_review_desktop import uscc as uscc_rules
 from sme_review_desktop.figures import decode, typed_figures
 from sme_review_desktop.models import Applicant as ApplicantRow
 from sme_review_desktop.models import DeclaredFigure, Dossier, DossierVersion, EvidenceFile, Round
 from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules import uscc as uscc_rules
 from sme_review_desktop.rules.engine import Applicant, Evaluation, Value, evaluate
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
 from sme_review_desktop.store.database import Store

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from sme_review_desktop.fields import field_catalogue
 from sme_review_desktop.models import DeclaredFigure
 from sme_review_desktop.rules.engine import Value
+from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.text.numbers import plain
 
 

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
 from sme_review_desktop.dossier_list import DECISION_LABELS
-from sme_review_desktop.fields import field_catalogue
 from sme_review_desktop.figures import decode
 from sme_review_desktop.models import (
     Applicant,
@@ -50,12 +49,13 @@ from sme_review_desktop.register import EXPIRING_DAYS
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import Applicant as EngineApplicant
 from sme_review_desktop.rules.engine import Verdict, evaluate
+from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import Part, Rulebook, get_rulebook
+from sme_review_desktop.rules.uscc import implied_legal_form
 from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbering import clause_label
 from sme_review_desktop.text.numbers import plain
-from sme_review_desktop.uscc import implied_legal_form
 
 SUGGESTIONS = (("met", "符合"), ("review", "待核"), ("unmet", "不符合"))
 NO_COUNTY = "（未填报）"

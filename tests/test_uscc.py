@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sme_review_desktop import uscc
-from sme_review_desktop.uscc import CODE_ALPHABET
+from sme_review_desktop.rules import uscc
+from sme_review_desktop.rules.uscc import CODE_ALPHABET
 
 # Published codes of well-known holders; both their 17th and 18th characters check.
 REAL_CODES = [

@@ -16,10 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sme_review_desktop import uscc as uscc_rules
 from sme_review_desktop.errors import ImportRejected, ValueFormError
-from sme_review_desktop.fields import FieldDef, field_catalogue
 from sme_review_desktop.importing.values import parse_value
+from sme_review_desktop.rules import uscc as uscc_rules
+from sme_review_desktop.rules.fields import FieldDef, field_catalogue
 
 SHEET = "申报数据"
 FORM_SUFFIXES = (".xlsx", ".xls")

@@ -14,8 +14,8 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sme_review_desktop import uscc
 from sme_review_desktop.errors import ValueFormError
+from sme_review_desktop.rules import uscc
 
 Parsed = Decimal | date | bool | str
 

@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from sme_review_desktop.fields import field_catalogue
+from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import ConditionArticle, ConditionItem, Part, Rulebook
 from sme_review_desktop.text.numbering import clause_label
 from sme_review_desktop.text.numbers import plain

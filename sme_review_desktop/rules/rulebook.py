@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sme_review_desktop.errors import RulebookError
-from sme_review_desktop.fields import field_catalogue
+from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.store.paths import resources_dir
 from sme_review_desktop.text.yaml_text import parse_yaml
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sme_review_desktop.evaluation import evaluate_round
-from sme_review_desktop.fields import field_catalogue
 from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import DossierScores, score_summary
 from sme_review_desktop.store.database import Store

@@ -14,7 +14,7 @@ import pytest
 
 from sme_review_desktop.exports.form_template import write_form
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.uscc import build
+from sme_review_desktop.rules.uscc import build
 
 
 def run(data: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -29,8 +29,8 @@ from sme_review_desktop.models import (
 )
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.rules.uscc import build
 from sme_review_desktop.store.database import Store
-from sme_review_desktop.uscc import build
 
 LIAOCHENG = "liaocheng-2021"
 XIAN = "xian-2018"

@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sme_review_desktop.errors import ImportRejected, UserError
-from sme_review_desktop.fields import field_catalogue
 from sme_review_desktop.importing.form import read_form
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import import_package
+from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.store.database import Store, open_store
 
 from .helpers import (

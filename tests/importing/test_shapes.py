@@ -556,7 +556,7 @@ def test_invalid_uscc(store: Store, tmp_path: Path, uscc: str, needle: str) -> N
 
 
 def test_uscc_17th_character_only_warns(store: Store, tmp_path: Path) -> None:
-    from sme_review_desktop.uscc import make_valid
+    from sme_review_desktop.rules.uscc import make_valid
 
     rid = new_round(store)
     good = code(LIAOCHENG, 38)

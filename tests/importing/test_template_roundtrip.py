@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 
 from sme_review_desktop.exports.form_template import HEADER, write_form
-from sme_review_desktop.fields import FieldDef, field_catalogue
 from sme_review_desktop.figures import encode
 from sme_review_desktop.importing.form import SHEET, read_form
 from sme_review_desktop.importing.service import import_paths
+from sme_review_desktop.rules.fields import FieldDef, field_catalogue
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
 from sme_review_desktop.store.database import Store
 

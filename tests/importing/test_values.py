@@ -19,7 +19,7 @@ from sme_review_desktop.importing.values import (
     parse_text,
     parse_value,
 )
-from sme_review_desktop.uscc import build
+from sme_review_desktop.rules.uscc import build
 
 D = Decimal
 

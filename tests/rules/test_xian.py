@@ -16,7 +16,7 @@ from functools import partial
 
 import pytest
 
-from sme_review_desktop import uscc
+from sme_review_desktop.rules import uscc
 from sme_review_desktop.rules.engine import (
     Applicant,
     Evaluation,

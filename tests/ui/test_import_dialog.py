@@ -15,10 +15,10 @@ from sme_review_desktop.exports.form_template import write_form
 from sme_review_desktop.models import Dossier, EvidenceFile
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.rules.uscc import build
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui import import_dialog
 from sme_review_desktop.ui.import_dialog import ImportDialog
-from sme_review_desktop.uscc import build
 
 
 def _package(folder: Path, n: int, files: int) -> Path:

@@ -81,7 +81,7 @@ def test_dropping_a_package_on_the_list_imports_it(
 
     from sme_review_desktop.exports.form_template import write_form
     from sme_review_desktop.rules.rulebook import get_rulebook
-    from sme_review_desktop.uscc import build
+    from sme_review_desktop.rules.uscc import build
 
     form = write_form(
         tmp_path / "新平台.xlsx",
