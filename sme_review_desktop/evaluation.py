@@ -13,7 +13,7 @@ from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, Subquery
 
-from sme_review_desktop.figures import decode, typed_figures
+from sme_review_desktop.importing.figures import decode, typed_figures
 from sme_review_desktop.models import Applicant as ApplicantRow
 from sme_review_desktop.models import DeclaredFigure, Dossier, DossierVersion, EvidenceFile, Round
 from sme_review_desktop.rounds import get_round

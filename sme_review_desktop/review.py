@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from sme_review_desktop.errors import NotFound, UserError
 from sme_review_desktop.evaluation import evaluate_version
-from sme_review_desktop.figures import typed_figures
+from sme_review_desktop.importing.figures import typed_figures
 from sme_review_desktop.models import (
     ConditionCheck,
     Dossier,

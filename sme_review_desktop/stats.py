@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
 from sme_review_desktop.dossier_list import DECISION_LABELS
-from sme_review_desktop.figures import decode
+from sme_review_desktop.importing.figures import decode
 from sme_review_desktop.models import (
     Applicant,
     AuditEntry,

@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.errors import ImportRejected, UserError
-from sme_review_desktop.figures import encode, typed_figures
+from sme_review_desktop.importing.figures import encode, typed_figures
 from sme_review_desktop.importing.form import DataForm, read_form
 from sme_review_desktop.importing.limits import ImportLimits
 from sme_review_desktop.importing.materials import material_for_path

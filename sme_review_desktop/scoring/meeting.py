@@ -37,7 +37,7 @@ class Slide:
 
 
 def meeting_slides(store: Store, round_id: int) -> list[Slide]:
-    from sme_review_desktop.figures import typed_figures
+    from sme_review_desktop.importing.figures import typed_figures
     from sme_review_desktop.models import DossierVersion
 
     with store.read() as session:

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sme_review_desktop.exports.form_template import HEADER, write_form
-from sme_review_desktop.figures import encode
+from sme_review_desktop.importing.figures import encode
 from sme_review_desktop.importing.form import SHEET, read_form
 from sme_review_desktop.importing.service import import_paths
 from sme_review_desktop.rules.fields import FieldDef, field_catalogue
