@@ -166,7 +166,7 @@ def probe_next_item(store_dir: Path, reps: int) -> dict[str, Any]:
 
 def probe_evaluate(store_dir: Path, reps: int) -> dict[str, Any]:
     """The engine over a whole round: every dossier's newest version, read and evaluated."""
-    from sme_review_desktop.evaluation import evaluate_round
+    from sme_review_desktop.review.evaluation import evaluate_round
     from sme_review_desktop.store.database import open_store
 
     store = open_store(store_dir)

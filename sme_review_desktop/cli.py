@@ -135,7 +135,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from sme_review_desktop.evaluation import evaluate_round
+    from sme_review_desktop.review.evaluation import evaluate_round
 
     results = evaluate_round(_store(args), args.round)
     payload = {"dossiers": [r.as_json() for r in results]}

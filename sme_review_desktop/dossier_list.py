@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from sme_review_desktop.evaluation import gc_paused, newest_versions
 from sme_review_desktop.models import ConditionCheck, Decision, Dossier
+from sme_review_desktop.review.evaluation import gc_paused, newest_versions
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.database import Store

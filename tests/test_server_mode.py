@@ -22,10 +22,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text
 
-from sme_review_desktop import demo, review
+from sme_review_desktop import demo
 from sme_review_desktop.errors import EditConflict
 from sme_review_desktop.importing.service import import_paths
 from sme_review_desktop.models import Base, ConditionCheck
+from sme_review_desktop.review import walkthrough as review
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import (

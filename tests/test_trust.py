@@ -299,7 +299,7 @@ def test_a_lock_from_another_pc_is_respected_until_it_goes_stale(tmp_path: Path)
 
 
 def test_audit_names_the_clause_as_the_measure_does(demo_store: Store) -> None:
-    from sme_review_desktop import review
+    from sme_review_desktop.review import walkthrough as review
 
     dossier_id = dossier_summaries(demo_store, ROUND)[0].dossier_id
     ws = review.load_workspace(demo_store, dossier_id)

@@ -25,12 +25,12 @@ from sqlalchemy import select
 
 from sme_review_desktop import fonts
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.evaluation import newest_version_join
 from sme_review_desktop.exports.cjk_lines import Line, draw_lines, wrap_lines
 from sme_review_desktop.exports.gov_doc import cn_date
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.exports.qr import draw_qr
 from sme_review_desktop.models import Certificate, Dossier, DossierVersion
+from sme_review_desktop.review.evaluation import newest_version_join
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.atomic import atomic_path

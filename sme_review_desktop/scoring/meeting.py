@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sme_review_desktop.evaluation import evaluate_round
+from sme_review_desktop.review.evaluation import evaluate_round
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import get_rulebook

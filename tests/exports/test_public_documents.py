@@ -24,7 +24,12 @@ from sme_review_desktop.exports.notice import write_notice
 from sme_review_desktop.exports.review_report import write_review_report
 from sme_review_desktop.models import DossierVersion
 from sme_review_desktop.publicity import finalize, start_publicity
-from sme_review_desktop.review import link_evidence, load_workspace, set_decision, set_note
+from sme_review_desktop.review.walkthrough import (
+    link_evidence,
+    load_workspace,
+    set_decision,
+    set_note,
+)
 from sme_review_desktop.rounds import update_settings
 from sme_review_desktop.scoring.service import decide
 from sme_review_desktop.store.database import Store

@@ -23,14 +23,14 @@ from pytestqt.qtbot import QtBot
 from reportlab.pdfgen.canvas import Canvas
 
 import sme_review_desktop
-from sme_review_desktop.evidence_open import (
+from sme_review_desktop.review.evidence_open import (
     NotOpenable,
     check_openable,
     copies_folder,
     prepare_copy,
     sniff,
 )
-from sme_review_desktop.review import EvidenceInfo
+from sme_review_desktop.review.walkthrough import EvidenceInfo
 from sme_review_desktop.store.evidence import EvidenceCorrupt, EvidenceStore
 
 from .profiles import hostile

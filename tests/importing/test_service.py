@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from sme_review_desktop import demo
 from sme_review_desktop.errors import NotFound
-from sme_review_desktop.evaluation import evaluate_round
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import import_package, import_paths
 from sme_review_desktop.models import Dossier, DossierVersion, EvidenceBlob, EvidenceFile
-from sme_review_desktop.review import load_workspace
+from sme_review_desktop.review.evaluation import evaluate_round
+from sme_review_desktop.review.walkthrough import load_workspace
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.store.evidence import EvidenceCorrupt, EvidenceStore

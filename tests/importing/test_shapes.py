@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from sme_review_desktop.evaluation import evaluate_round
 from sme_review_desktop.importing.limits import ImportLimits
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import ImportResult, import_paths
+from sme_review_desktop.review.evaluation import evaluate_round
 from sme_review_desktop.store.database import Store
 
 from .helpers import (

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from sme_review_desktop.importing.service import ImportResult, import_paths
 from sme_review_desktop.models import Applicant, AuditEntry, Dossier, DossierVersion
-from sme_review_desktop.review import load_workspace, set_decision
+from sme_review_desktop.review.walkthrough import load_workspace, set_decision
 from sme_review_desktop.store.database import Store
 
 from .helpers import LIAOCHENG, XIAN, code, figures_of, make_folder, make_form, new_round

@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sme_review_desktop.evaluation import evaluate_round
 from sme_review_desktop.models import (
     Certificate,
     ConditionCheck,
@@ -28,6 +27,7 @@ from sme_review_desktop.models import (
     Score,
 )
 from sme_review_desktop.register import register_rows
+from sme_review_desktop.review.evaluation import evaluate_round
 from sme_review_desktop.rules.engine import Verdict
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import score_summary

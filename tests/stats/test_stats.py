@@ -255,7 +255,7 @@ def test_round_ids_are_checked(store: Store, capsys: pytest.CaptureFixture[str])
 @pytest.mark.parametrize("round_id", [LIAOCHENG, XIAN])
 def test_clause_labels_are_the_engines_words(demo_store: Store, round_id: int) -> None:
     """The chart names a clause as the engine does, for every clause a demo dossier meets."""
-    from sme_review_desktop.evaluation import evaluate_round
+    from sme_review_desktop.review.evaluation import evaluate_round
     from sme_review_desktop.stats import _clauses
 
     with demo_store.read() as session:

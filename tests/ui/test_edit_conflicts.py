@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sme_review_desktop import review
+from sme_review_desktop.review import walkthrough as review
 from sme_review_desktop.scoring.service import add_expert, enter_scores, expert_grid
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.ui import messages

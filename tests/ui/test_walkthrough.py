@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from sme_review_desktop.models import AuditEntry, ConditionCheck, Dossier, EvidenceLink
-from sme_review_desktop.review import load_workspace
+from sme_review_desktop.review.walkthrough import load_workspace
 from sme_review_desktop.ui.main_window import MainWindow
 from sme_review_desktop.ui.workspace.dossier_window import DossierWindow
 
@@ -59,8 +59,8 @@ def test_full_walkthrough_by_keyboard(qtbot: QtBot, main_window: MainWindow) -> 
 
     # Completion is refused while an item is open…
     window.mark_complete = window.mark_complete  # the button and Ctrl+Return share one slot
-    from sme_review_desktop import review
     from sme_review_desktop.errors import UserError
+    from sme_review_desktop.review import walkthrough as review
 
     try:
         review.mark_complete(store, window.dossier_id, "张评审")

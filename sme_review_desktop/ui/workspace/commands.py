@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from sme_review_desktop import review
 from sme_review_desktop.errors import EditConflict, UserError
+from sme_review_desktop.review import walkthrough as review
 from sme_review_desktop.store.database import Store
 
 Clause = tuple[int, int, str]

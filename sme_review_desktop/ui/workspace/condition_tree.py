@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTreeView, QWidget
 
-from sme_review_desktop.review import DECISIONS, Workspace
+from sme_review_desktop.review.walkthrough import DECISIONS, Workspace
 from sme_review_desktop.rules.engine import ItemResult
 from sme_review_desktop.text.numbering import article_label, item_label
 

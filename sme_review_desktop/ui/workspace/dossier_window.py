@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop import review
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.review import LinkInfo, Workspace
+from sme_review_desktop.review import walkthrough as review
+from sme_review_desktop.review.walkthrough import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store

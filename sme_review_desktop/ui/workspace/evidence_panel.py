@@ -34,8 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.evidence_open import assess, copies_folder, prepare_copy, warning_text
-from sme_review_desktop.review import EvidenceInfo, Workspace
+from sme_review_desktop.review.evidence_open import (
+    assess,
+    copies_folder,
+    prepare_copy,
+    warning_text,
+)
+from sme_review_desktop.review.walkthrough import EvidenceInfo, Workspace
 from sme_review_desktop.store.evidence import EvidenceStore
 from sme_review_desktop.text.numbering import chinese_numeral
 from sme_review_desktop.ui.messages import show_error

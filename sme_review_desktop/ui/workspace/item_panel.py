@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.review import LinkInfo, Workspace
+from sme_review_desktop.review.walkthrough import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult, PartResult
 from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.text.numbering import clause_label

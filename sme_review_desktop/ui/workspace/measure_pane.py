@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from sme_review_desktop.measure_html import measure_html
+from sme_review_desktop.review.measure_html import measure_html
 from sme_review_desktop.rules.rulebook import Rulebook
 
 

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sme_review_desktop.errors import NotFound, UserError
-from sme_review_desktop.evaluation import evaluate_version
 from sme_review_desktop.importing.figures import typed_figures
 from sme_review_desktop.models import (
     ConditionCheck,
@@ -22,6 +21,7 @@ from sme_review_desktop.models import (
     EvidenceLink,
 )
 from sme_review_desktop.models.base import utcnow
+from sme_review_desktop.review.evaluation import evaluate_version
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import Evaluation, ItemResult, Value
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
