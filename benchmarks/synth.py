@@ -32,7 +32,7 @@ from sme_review_desktop.models import (
     DossierVersion,
     EvidenceFile,
 )
-from sme_review_desktop.publicity import finalize, start_publicity
+from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules import uscc
 from sme_review_desktop.rules.rulebook import get_rulebook

@@ -241,7 +241,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar_workdays(args: argparse.Namespace) -> int:
-    from sme_review_desktop.publicity import compute_period
+    from sme_review_desktop.publicity.service import compute_period
 
     period = compute_period(
         _store(args), args.start, args.days, assume_weekends=args.assume_weekends
@@ -259,7 +259,7 @@ def cmd_calendar_workdays(args: argparse.Namespace) -> int:
 
 
 def cmd_calendar_import(args: argparse.Namespace) -> int:
-    from sme_review_desktop.holidays import import_holidays
+    from sme_review_desktop.publicity.holidays import import_holidays
 
     years = import_holidays(_store(args), Path(args.file), _actor(args))
     _emit(args, {"years": years}, f"已导入{'、'.join(map(str, years))}年的节假日安排。")
@@ -281,8 +281,8 @@ def cmd_round_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_publicity_start(args: argparse.Namespace) -> int:
-    from sme_review_desktop.publicity import start_publicity
-    from sme_review_desktop.workdays import format_period
+    from sme_review_desktop.publicity.service import start_publicity
+    from sme_review_desktop.publicity.workdays import format_period
 
     info = start_publicity(
         _store(args),
@@ -308,7 +308,7 @@ def cmd_publicity_start(args: argparse.Namespace) -> int:
 
 
 def cmd_objection_add(args: argparse.Namespace) -> int:
-    from sme_review_desktop.publicity import add_objection
+    from sme_review_desktop.publicity.service import add_objection
 
     upheld = {"yes": True, "no": False}.get(args.upheld or "")
     oid = add_objection(
@@ -326,7 +326,7 @@ def cmd_objection_add(args: argparse.Namespace) -> int:
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:
-    from sme_review_desktop.publicity import finalize
+    from sme_review_desktop.publicity.service import finalize
 
     result = finalize(_store(args), args.round, args.date, _actor(args))
     payload = {

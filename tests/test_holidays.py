@@ -11,11 +11,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.holidays import bureau_days, import_holidays, remove_day, set_day
 from sme_review_desktop.models import AuditEntry
-from sme_review_desktop.publicity import compute_period, holiday_calendar
+from sme_review_desktop.publicity.holidays import bureau_days, import_holidays, remove_day, set_day
+from sme_review_desktop.publicity.service import compute_period, holiday_calendar
+from sme_review_desktop.publicity.workdays import DayKind, HolidayEntry, parse_holiday_table
 from sme_review_desktop.store.database import Store
-from sme_review_desktop.workdays import DayKind, HolidayEntry, parse_holiday_table
 
 # A hypothetical 2027 schedule (the State Council had not announced 2027 when this was written).
 TABLE_2027 = [

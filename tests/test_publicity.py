@@ -8,7 +8,7 @@ import pytest
 
 from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.publicity import (
+from sme_review_desktop.publicity.service import (
     add_objection,
     finalize,
     settle_objection,

@@ -14,7 +14,7 @@ import chinese_calendar
 import pytest
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.workdays import (
+from sme_review_desktop.publicity.workdays import (
     DayKind,
     HolidayCalendar,
     HolidayEntry,

@@ -18,7 +18,7 @@ from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.gov_doc import build, cn_date, doc_styles
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.models import Certificate, Dossier
-from sme_review_desktop.publicity import approved_dossiers, get_publicity
+from sme_review_desktop.publicity.service import approved_dossiers, get_publicity
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.atomic import atomic_path

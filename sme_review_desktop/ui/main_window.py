@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
         )
         if not path or not self.ensure_reviewer():
             return
-        from sme_review_desktop.holidays import import_holidays
+        from sme_review_desktop.publicity.holidays import import_holidays
 
         try:
             years = import_holidays(self.store, Path(path), self.actor)

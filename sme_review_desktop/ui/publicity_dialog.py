@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.publicity import (
+from sme_review_desktop.publicity.service import (
     add_objection,
     compute_period,
     finalize,
@@ -32,9 +32,9 @@ from sme_review_desktop.publicity import (
     settle_objection,
     start_publicity,
 )
+from sme_review_desktop.publicity.workdays import format_period
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.messages import show_exception
-from sme_review_desktop.workdays import format_period
 
 
 def _qdate(day: date) -> QDate:

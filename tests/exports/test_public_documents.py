@@ -23,7 +23,7 @@ from sme_review_desktop.exports.certificates import (
 from sme_review_desktop.exports.notice import write_notice
 from sme_review_desktop.exports.review_report import write_review_report
 from sme_review_desktop.models import DossierVersion
-from sme_review_desktop.publicity import finalize, start_publicity
+from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.review.walkthrough import (
     link_evidence,
     load_workspace,

@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from sme_review_desktop.models import HolidayDay
+from sme_review_desktop.publicity.workdays import HolidayEntry, parse_holiday_table
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.database import Store
-from sme_review_desktop.workdays import HolidayEntry, parse_holiday_table
 
 
 def import_holidays(store: Store, path: Path, actor: str) -> list[int]:

@@ -20,19 +20,19 @@ from sme_review_desktop.models import (
     Round,
 )
 from sme_review_desktop.models.base import utcnow
-from sme_review_desktop.register import create_duties
-from sme_review_desktop.rounds import get_round
-from sme_review_desktop.rules.engine import add_years
-from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
-from sme_review_desktop.store import audit
-from sme_review_desktop.store.database import Store
-from sme_review_desktop.workdays import (
+from sme_review_desktop.publicity.workdays import (
     DayKind,
     HolidayCalendar,
     HolidayEntry,
     PeriodResult,
     publicity_period,
 )
+from sme_review_desktop.register import create_duties
+from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rules.engine import add_years
+from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
+from sme_review_desktop.store import audit
+from sme_review_desktop.store.database import Store
 
 # Placeholders: {short} (聊), {city} (聊城), {year}, {seq}; e.g. 聊示范平台〔2026〕001号.
 DEFAULT_CERTIFICATE_PATTERN = "{short}示范平台〔{year}〕{seq:03d}号"
