@@ -43,7 +43,7 @@ from sme_review_desktop.dossier_list import DossierSummary, dossier_summaries
 from sme_review_desktop.exports.certificates import write_certificates
 from sme_review_desktop.importing.service import import_paths
 from sme_review_desktop.publicity.service import finalize
-from sme_review_desktop.register import add_complaint, mark_report, revoke
+from sme_review_desktop.register.platforms import add_complaint, mark_report, revoke
 from sme_review_desktop.review import walkthrough as review
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook

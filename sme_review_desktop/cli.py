@@ -408,7 +408,7 @@ def cmd_export_certificates(args: argparse.Namespace) -> int:
 
 
 def cmd_register_list(args: argparse.Namespace) -> int:
-    from sme_review_desktop.register import register_rows
+    from sme_review_desktop.register.platforms import register_rows
 
     today = args.date or date.today()
     rows = register_rows(_store(args), today)
@@ -444,7 +444,7 @@ def cmd_register_list(args: argparse.Namespace) -> int:
 
 
 def cmd_register_report(args: argparse.Namespace) -> int:
-    from sme_review_desktop.register import mark_report
+    from sme_review_desktop.register.platforms import mark_report
 
     mark_report(_store(args), args.certificate, args.period, args.date, _actor(args))
     _emit(args, {"ok": True}, f"已登记{args.certificate} {args.period}期报告。")
@@ -452,7 +452,7 @@ def cmd_register_report(args: argparse.Namespace) -> int:
 
 
 def cmd_register_complaint(args: argparse.Namespace) -> int:
-    from sme_review_desktop.register import add_complaint
+    from sme_review_desktop.register.platforms import add_complaint
 
     warning = add_complaint(_store(args), args.certificate, args.date, args.content, _actor(args))
     _emit(args, {"ok": True, "warning": warning}, warning or "已登记投诉。")
@@ -460,7 +460,7 @@ def cmd_register_complaint(args: argparse.Namespace) -> int:
 
 
 def cmd_register_revoke(args: argparse.Namespace) -> int:
-    from sme_review_desktop.register import revoke
+    from sme_review_desktop.register.platforms import revoke
 
     revoke(_store(args), args.certificate, args.date, args.reason, _actor(args))
     _emit(args, {"ok": True}, f"已撤销{args.certificate}。")

@@ -45,7 +45,7 @@ from sme_review_desktop.models import (
     Round,
     Score,
 )
-from sme_review_desktop.register import EXPIRING_DAYS
+from sme_review_desktop.register.platforms import EXPIRING_DAYS
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import Applicant as EngineApplicant
 from sme_review_desktop.rules.engine import Verdict, evaluate

@@ -15,7 +15,7 @@ from sme_review_desktop.publicity.service import (
     start_publicity,
     valid_until,
 )
-from sme_review_desktop.register import (
+from sme_review_desktop.register.platforms import (
     add_complaint,
     mark_report,
     register_rows,

@@ -11,7 +11,7 @@ from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import NotFound, UserError
 from sme_review_desktop.models import AuditEntry, Certificate, ReportDue
 from sme_review_desktop.publicity.service import finalize, start_publicity, valid_until
-from sme_review_desktop.register import (
+from sme_review_desktop.register.platforms import (
     EXPIRING_DAYS,
     add_complaint,
     mark_report,

@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from sme_review_desktop.register import RegisterRow, register_rows
+from sme_review_desktop.register.platforms import RegisterRow, register_rows
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
 

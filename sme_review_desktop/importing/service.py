@@ -30,7 +30,7 @@ from sme_review_desktop.models import (
     EvidenceBlob,
     EvidenceFile,
 )
-from sme_review_desktop.register import reapplication_bar
+from sme_review_desktop.register.platforms import reapplication_bar
 from sme_review_desktop.rounds import ensure_rulebook, get_round
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
 from sme_review_desktop.store import audit

@@ -27,7 +27,7 @@ from sme_review_desktop.publicity.workdays import (
     PeriodResult,
     publicity_period,
 )
-from sme_review_desktop.register import create_duties
+from sme_review_desktop.register.platforms import create_duties
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import add_years
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook

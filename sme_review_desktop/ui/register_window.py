@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.register import (
+from sme_review_desktop.register.platforms import (
     RegisterRow,
     add_complaint,
     mark_report,

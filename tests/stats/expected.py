@@ -26,7 +26,7 @@ from sme_review_desktop.models import (
     Round,
     Score,
 )
-from sme_review_desktop.register import register_rows
+from sme_review_desktop.register.platforms import register_rows
 from sme_review_desktop.review.evaluation import evaluate_round
 from sme_review_desktop.rules.engine import Verdict
 from sme_review_desktop.rules.rulebook import get_rulebook

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from sme_review_desktop.models import Applicant, Dossier
 from sme_review_desktop.publicity.service import add_objection, finalize, start_publicity
-from sme_review_desktop.register import mark_report, register_rows, revoke
+from sme_review_desktop.register.platforms import mark_report, register_rows, revoke
 from sme_review_desktop.review.walkthrough import set_decision
 from sme_review_desktop.scoring.service import (
     DEFAULT_SCHEME,
