@@ -39,9 +39,9 @@ from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPlainTextEdit, QWidget
 
 from sme_review_desktop.demo import LIAOCHENG, LIAOCHENG_BASE, DemoDossier, write_package
-from sme_review_desktop.dossier_list import DossierSummary, dossier_summaries
 from sme_review_desktop.exports.certificates import write_certificates
 from sme_review_desktop.importing.service import import_paths
+from sme_review_desktop.overview.dossier_list import DossierSummary, dossier_summaries
 from sme_review_desktop.publicity.service import finalize
 from sme_review_desktop.register.platforms import add_complaint, mark_report, revoke
 from sme_review_desktop.review import walkthrough as review

@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from sme_review_desktop.dossier_list import DECISION_LABELS
+from sme_review_desktop.overview.dossier_list import DECISION_LABELS
 from sme_review_desktop.stats import (
     SUGGESTIONS,
     OverallStats,

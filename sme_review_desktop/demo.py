@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
-from sme_review_desktop import fonts
+from sme_review_desktop.exports import fonts
 from sme_review_desktop.exports.form_template import FormValue, write_form
 from sme_review_desktop.importing.service import import_paths
 from sme_review_desktop.rounds import create_round

@@ -27,7 +27,6 @@ from sqlalchemy import Select, and_, case, extract, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
-from sme_review_desktop.dossier_list import DECISION_LABELS
 from sme_review_desktop.importing.figures import decode
 from sme_review_desktop.models import (
     Applicant,
@@ -45,6 +44,7 @@ from sme_review_desktop.models import (
     Round,
     Score,
 )
+from sme_review_desktop.overview.dossier_list import DECISION_LABELS
 from sme_review_desktop.register.platforms import EXPIRING_DAYS
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import Applicant as EngineApplicant

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import (
     add_objection,
     finalize,

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import NotFound, UserError
 from sme_review_desktop.models import AuditEntry, Certificate, ReportDue
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity, valid_until
 from sme_review_desktop.register.platforms import (
     EXPIRING_DAYS,

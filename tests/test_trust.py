@@ -17,10 +17,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.audit_xlsx import write_audit
 from sme_review_desktop.models import Decision, Score
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.scoring.corrections import correct_decision, correct_scores
 from sme_review_desktop.scoring.service import (

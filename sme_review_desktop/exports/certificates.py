@@ -23,8 +23,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
-from sme_review_desktop import fonts
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports import fonts
 from sme_review_desktop.exports.cjk_lines import Line, draw_lines, wrap_lines
 from sme_review_desktop.exports.gov_doc import cn_date
 from sme_review_desktop.exports.pdf_kit import check_glyphs

@@ -18,8 +18,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
-from sme_review_desktop import fonts
-from sme_review_desktop.exports import pdf_kit  # noqa: F401  (Chinese line-breaking rules)
+from sme_review_desktop.exports import (
+    fonts,
+    pdf_kit,  # noqa: F401  (Chinese line-breaking rules)
+)
 
 TOP, LEFT = 37 * mm, 28 * mm
 TYPE_WIDTH, TYPE_HEIGHT = 156 * mm, 225 * mm

@@ -13,8 +13,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 from sqlalchemy import select
 
-from sme_review_desktop import fonts
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports import fonts
 from sme_review_desktop.exports.gov_doc import build, cn_date, doc_styles
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.models import Certificate, Dossier

@@ -18,8 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus import paragraph as _paragraph
 
-from sme_review_desktop import fonts
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports import fonts
 
 # reportlab's CJK line breaking knows Japanese rules; add the Chinese full-width punctuation
 # that must not start a line (GB/T 15834), so 「，」「：」「》」 never open a line.

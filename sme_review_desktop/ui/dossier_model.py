@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from sme_review_desktop.dossier_list import DECISION_LABELS, DossierSummary
+from sme_review_desktop.overview.dossier_list import DECISION_LABELS, DossierSummary
 from sme_review_desktop.rules.engine import Verdict
 from sme_review_desktop.text.search_keys import name_key, search_key
 

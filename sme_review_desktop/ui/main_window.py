@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from sme_review_desktop.dossier_list import DossierSummary, dossier_summaries
 from sme_review_desktop.importing.limits import ImportLimits
+from sme_review_desktop.overview.dossier_list import DossierSummary, dossier_summaries
 from sme_review_desktop.rounds import create_round, list_rounds
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.settings import Settings

@@ -18,10 +18,10 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
-from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.exports.certificates import write_certificates
 from sme_review_desktop.exports.notice import write_notice
 from sme_review_desktop.exports.review_report import write_review_report
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.rounds import update_settings
 from sme_review_desktop.scoring.service import decide

@@ -10,8 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from sme_review_desktop import fonts
-from sme_review_desktop.exports import certificates
+from sme_review_desktop.exports import certificates, fonts
 from sme_review_desktop.exports.certificates import CertificateText
 from sme_review_desktop.exports.cjk_lines import wrap_lines
 from sme_review_desktop.exports.qr import QUIET, qr_path

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sme_review_desktop.demo import load_demo
-from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.minutes import write_minutes
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.scoring.service import add_expert, decide, declare_conflict, enter_scores
 from sme_review_desktop.store.database import Store, open_store
 

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 from reportlab import rl_config
 from sqlalchemy import update
 
-from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.certificates import (
     OverlayLayout,
@@ -23,6 +22,7 @@ from sme_review_desktop.exports.certificates import (
 from sme_review_desktop.exports.notice import write_notice
 from sme_review_desktop.exports.review_report import write_review_report
 from sme_review_desktop.models import DossierVersion
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.review.walkthrough import (
     link_evidence,

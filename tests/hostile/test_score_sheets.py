@@ -25,8 +25,8 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 
-from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.models import AuditEntry, Criterion, Expert, Score
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.scoring.service import add_expert, declare_conflict
 from sme_review_desktop.scoring.sheets import (
     CHECK_SHEET,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from sme_review_desktop.dossier_list import dossier_summaries
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.scoring.service import (
     add_expert,

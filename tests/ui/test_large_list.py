@@ -11,7 +11,7 @@ import time
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
-from sme_review_desktop.dossier_list import DossierSummary
+from sme_review_desktop.overview.dossier_list import DossierSummary
 from sme_review_desktop.ui.dossier_model import DossierFilterProxy, DossierTableModel
 
 COUNTIES = ("东昌府区", "临清市", "茌平区", "阳谷县", "莘县", "东阿县", "冠县", "高唐县")

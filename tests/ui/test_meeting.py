@@ -7,7 +7,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sme_review_desktop.dossier_list import dossier_summaries
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.scoring.service import (
     add_expert,
     declare_conflict,

@@ -19,7 +19,7 @@ from stats.large import build_large
 from stats.scenario import AS_OF, build_scenario
 
 from sme_review_desktop.charts import EMPTY, OVERALL_CHARTS, ROUND_CHARTS
-from sme_review_desktop.dossier_list import dossier_summaries
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.scoring.service import decide
 from sme_review_desktop.stats import RoundStats

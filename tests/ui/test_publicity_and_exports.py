@@ -10,8 +10,8 @@ from PySide6.QtCore import QDate
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
-from sme_review_desktop.dossier_list import dossier_summaries
 from sme_review_desktop.exports.certificates import OverlayLayout
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.register.platforms import register_rows
 from sme_review_desktop.scoring.service import decide
 from sme_review_desktop.store.database import Store

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.dossier_list import dossier_summaries
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.scoring.service import (
     CriterionSpec,
     add_expert,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from sme_review_desktop.dossier_list import dossier_summaries
+from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.service import expert_names, scheme_specs

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.dossier_list import DossierSummary
+from sme_review_desktop.overview.dossier_list import DossierSummary
 from sme_review_desktop.scoring.corrections import correct_decision, correct_scores
 from sme_review_desktop.scoring.service import DECISION_LABELS, CriterionSpec
 from sme_review_desktop.store.database import Store
