@@ -521,7 +521,8 @@ def _stats_lines(payload: dict[str, Any]) -> list[str]:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from sme_review_desktop.stats import overall_stats, round_stats
+    from sme_review_desktop.overview.cross_round import overall_stats
+    from sme_review_desktop.overview.round_stats import round_stats
 
     store = _store(args)
     stats = (
@@ -541,8 +542,8 @@ def cmd_export_stats(args: argparse.Namespace) -> int:
     target = write_stats_report(store, args.round, Path(args.output), as_of=args.date)
     payload: dict[str, Any] = {"path": str(target)}
     if args.png_dir:
-        from sme_review_desktop.charts import build_charts
-        from sme_review_desktop.stats import round_stats
+        from sme_review_desktop.overview.charts.catalogue import build_charts
+        from sme_review_desktop.overview.round_stats import round_stats
 
         folder = Path(args.png_dir)
         payload["png"] = [

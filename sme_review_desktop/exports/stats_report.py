@@ -14,9 +14,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
 
-from sme_review_desktop.charts import Chart, build_chart, chart_table, table_widths
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
-from sme_review_desktop.stats import RoundStats, round_stats
+from sme_review_desktop.overview.charts.base import Chart
+from sme_review_desktop.overview.charts.catalogue import build_chart
+from sme_review_desktop.overview.charts.tables import chart_table, table_widths
+from sme_review_desktop.overview.round_stats import round_stats
+from sme_review_desktop.overview.stats_model import RoundStats
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbering import chinese_numeral

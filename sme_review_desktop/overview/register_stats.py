@@ -3,47 +3,19 @@
 from __future__ import annotations
 
 import calendar
-import statistics
-import threading
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from typing import Any
+
 from sqlalchemy import Select, and_, case, extract, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import Subquery
-from sme_review_desktop.importing.figures import decode
+
 from sme_review_desktop.models import (
-    Applicant,
-    AuditEntry,
     Certificate,
-    ConditionCheck,
-    Decision,
-    DeclaredFigure,
     Dossier,
-    DossierVersion,
-    EvidenceFile,
-    Expert,
-    Publicity,
     ReportDue,
-    Round,
-    Score,
 )
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.register.platforms import EXPIRING_DAYS
-from sme_review_desktop.rounds import get_round
-from sme_review_desktop.rules.engine import Applicant as EngineApplicant
-from sme_review_desktop.rules.engine import Verdict, evaluate
-from sme_review_desktop.rules.fields import field_catalogue
-from sme_review_desktop.rules.rulebook import Part, Rulebook, get_rulebook
-from sme_review_desktop.rules.uscc import implied_legal_form
-from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
-from sme_review_desktop.store.database import Store
-from sme_review_desktop.text.numbering import clause_label
-from sme_review_desktop.text.numbers import plain
 from sme_review_desktop.overview.stats_model import EXPIRY_MONTHS, RegisterStats
+from sme_review_desktop.register.platforms import EXPIRING_DAYS
 
 
 def _month_start(day: date, months_ahead: int) -> date:
@@ -51,7 +23,7 @@ def _month_start(day: date, months_ahead: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _register(session: Session, round_id: int | None, as_of: date) -> RegisterStats:
+def register_summary(session: Session, round_id: int | None, as_of: date) -> RegisterStats:
     def scoped(q: Select[Any]) -> Select[Any]:
         if round_id is None:
             return q

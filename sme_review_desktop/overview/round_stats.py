@@ -2,65 +2,70 @@
 
 from __future__ import annotations
 
-import calendar
 import statistics
-import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
-from sqlalchemy import Select, and_, case, extract, func, select
+
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import Subquery
-from sme_review_desktop.importing.figures import decode
+
 from sme_review_desktop.models import (
     Applicant,
-    AuditEntry,
     Certificate,
     ConditionCheck,
     Decision,
-    DeclaredFigure,
     Dossier,
     DossierVersion,
-    EvidenceFile,
     Expert,
     Publicity,
-    ReportDue,
     Round,
     Score,
 )
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.register.platforms import EXPIRING_DAYS
+from sme_review_desktop.overview.register_stats import register_summary
+from sme_review_desktop.overview.stats_model import (
+    NO_COUNTY,
+    SUGGESTIONS,
+    CountyRow,
+    DossierScore,
+    Funnel,
+    RoundRef,
+    RoundStats,
+    ScoringStats,
+    Shortfall,
+    Spread,
+    round2,
+)
+from sme_review_desktop.overview.stats_queries import (
+    _Verdicts,
+    clauses,
+    count_of,
+    formal_complete,
+    pairs,
+    verdicts_for,
+    versions_query,
+)
 from sme_review_desktop.rounds import get_round
-from sme_review_desktop.rules.engine import Applicant as EngineApplicant
-from sme_review_desktop.rules.engine import Verdict, evaluate
-from sme_review_desktop.rules.fields import field_catalogue
-from sme_review_desktop.rules.rulebook import Part, Rulebook, get_rulebook
-from sme_review_desktop.rules.uscc import implied_legal_form
+from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
 from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbering import clause_label
-from sme_review_desktop.text.numbers import plain
-from sme_review_desktop.overview.stats_model import CountyRow, DossierScore, Funnel, NO_COUNTY, RoundRef, RoundStats, SUGGESTIONS, ScoringStats, Shortfall, Spread, _r2
-from sme_review_desktop.overview.stats_queries import _Verdicts, _clauses, _count, _formal_complete, _pairs, _verdicts, _versions
-from sme_review_desktop.overview.register_stats import _register
 
 
-def _round_ref(session: Session, round_id: int) -> tuple[Round, Rulebook, RoundRef]:
+def round_ref(session: Session, round_id: int) -> tuple[Round, Rulebook, RoundRef]:
     rnd = get_round(session, round_id)
     book = get_rulebook(rnd.rulebook_id)
     return rnd, book, RoundRef(rnd.id, rnd.name, book.id, book.title, rnd.reference_date)
 
 
 def _funnel(session: Session, rnd: Round, book: Rulebook, verdicts: dict[int, _Verdicts]) -> Funnel:
-    received = _count(session, _versions(rnd.id, DossierVersion.dossier_id))
-    formal = _count(session, _formal_complete(rnd.id, book))
+    received = count_of(session, versions_query(rnd.id, DossierVersion.dossier_id))
+    formal = count_of(session, formal_complete(rnd.id, book))
     suggestion = {key: 0 for key, _ in SUGGESTIONS}
     for v in verdicts.values():
         suggestion[v.overall] += 1
-    decided = _pairs(
+    decided = pairs(
         session,
         select(Decision.decision, func.count(Decision.id))
         .join(Dossier, Dossier.id == Decision.dossier_id)
@@ -106,7 +111,7 @@ def _reviewer_unmet(session: Session, round_id: int) -> dict[tuple[int, int, str
     return found
 
 
-def _shortfall_sets(
+def shortfall_sets(
     session: Session, rnd: Round, verdicts: dict[int, _Verdicts]
 ) -> tuple[dict[tuple[int, int, str], set[int]], dict[tuple[int, int, str], set[int]]]:
     app: dict[tuple[int, int, str], set[int]] = defaultdict(set)
@@ -119,8 +124,8 @@ def _shortfall_sets(
 def _shortfalls(
     session: Session, rnd: Round, book: Rulebook, verdicts: dict[int, _Verdicts]
 ) -> tuple[Shortfall, ...]:
-    app, reviewer = _shortfall_sets(session, rnd, verdicts)
-    catalogue = _clauses(book)
+    app, reviewer = shortfall_sets(session, rnd, verdicts)
+    catalogue = clauses(book)
     rows = []
     for key in set(app) | set(reviewer):
         article, item, part = key
@@ -146,12 +151,12 @@ def _shortfalls(
     return tuple(s for _, s in rows)
 
 
-def _by_county(session: Session, round_id: int | None) -> tuple[CountyRow, ...]:
+def by_county(session: Session, round_id: int | None) -> tuple[CountyRow, ...]:
     """Per county of the newest versions; across rounds a county is named with its city
     (聊城 and 西安 both have a 高新区)."""
     approved = func.sum(case((Decision.decision == "approved", 1), else_=0))
     rows = session.execute(
-        _versions(
+        versions_query(
             round_id,
             Round.rulebook_id,
             DossierVersion.county,
@@ -189,13 +194,13 @@ def _spread(name: str, values: Sequence[float], **extra: Any) -> Spread:
     return Spread(
         name,
         len(ordered),
-        _r2(ordered[0]),
-        _r2(q1),
-        _r2(med),
-        _r2(q3),
-        _r2(ordered[-1]),
-        _r2(statistics.fmean(ordered)),
-        totals=tuple(_r2(v) for v in ordered),
+        round2(ordered[0]),
+        round2(q1),
+        round2(med),
+        round2(q3),
+        round2(ordered[-1]),
+        round2(statistics.fmean(ordered)),
+        totals=tuple(round2(v) for v in ordered),
         **extra,
     )
 
@@ -212,7 +217,7 @@ def _scoring(session: Session, rnd: Round) -> ScoringStats:
     info = {
         dossier_id: (code, platform)
         for dossier_id, code, platform in session.execute(
-            _versions(
+            versions_query(
                 rnd.id, DossierVersion.dossier_id, Applicant.uscc, DossierVersion.platform_name
             )
             .join(Dossier, Dossier.id == DossierVersion.dossier_id)
@@ -233,9 +238,9 @@ def _scoring(session: Session, rnd: Round) -> ScoringStats:
             uscc=info.get(d, ("", ""))[0],
             platform_name=info.get(d, ("", f"申报{d}"))[1],
             scores=tuple(
-                (n, _r2(v)) for n, v in sorted(t.items(), key=lambda kv: order.get(kv[0], 0))
+                (n, round2(v)) for n, v in sorted(t.items(), key=lambda kv: order.get(kv[0], 0))
             ),
-            aggregate=None if (agg := aggregates[d]) is None else _r2(agg),
+            aggregate=None if (agg := aggregates[d]) is None else round2(agg),
             rank=ranks.get(d),
             outliers=tuple(sorted(flags[d], key=lambda n: order.get(n, 0))),
         )
@@ -250,7 +255,7 @@ def _scoring(session: Session, rnd: Round) -> ScoringStats:
             _spread(
                 name,
                 [float(v) for _, v in mine],
-                mean_deviation=_r2(statistics.fmean(deviations)) if deviations else None,
+                mean_deviation=round2(statistics.fmean(deviations)) if deviations else None,
                 flagged=sum(1 for d, _ in mine if name in flags[d]),
             )
         )
@@ -263,15 +268,15 @@ def round_stats(store: Store, round_id: int, as_of: date | None = None) -> Round
     """The 概览 of one round, as of a day (today by default) for the register's figures."""
     as_of = as_of or date.today()
     with store.read() as session:
-        rnd, book, ref = _round_ref(session, round_id)
-        verdicts = _verdicts(store, session, rnd, book)
+        rnd, book, ref = round_ref(session, round_id)
+        verdicts = verdicts_for(store, session, rnd, book)
         return RoundStats(
             round=ref,
             as_of=as_of,
             funnel=_funnel(session, rnd, book, verdicts),
             decisions=book.procedure.decisions,
             shortfalls=_shortfalls(session, rnd, book, verdicts),
-            by_county=_by_county(session, round_id),
+            by_county=by_county(session, round_id),
             scoring=_scoring(session, rnd),
-            register=_register(session, round_id, as_of),
+            register=register_summary(session, round_id, as_of),
         )

@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-import calendar
-import statistics
-import threading
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
-from typing import Any
-from sqlalchemy import Select, and_, case, extract, func, select
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import Subquery
-from sme_review_desktop.importing.figures import decode
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+
 from sme_review_desktop.models import (
-    Applicant,
     AuditEntry,
     Certificate,
-    ConditionCheck,
     Decision,
-    DeclaredFigure,
     Dossier,
     DossierVersion,
-    EvidenceFile,
-    Expert,
     Publicity,
-    ReportDue,
-    Round,
-    Score,
 )
 from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.register.platforms import EXPIRING_DAYS
-from sme_review_desktop.rounds import get_round
-from sme_review_desktop.rules.engine import Applicant as EngineApplicant
-from sme_review_desktop.rules.engine import Verdict, evaluate
-from sme_review_desktop.rules.fields import field_catalogue
-from sme_review_desktop.rules.rulebook import Part, Rulebook, get_rulebook
-from sme_review_desktop.rules.uscc import implied_legal_form
-from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
-from sme_review_desktop.store.database import Store
-from sme_review_desktop.text.numbering import clause_label
-from sme_review_desktop.text.numbers import plain
+from sme_review_desktop.overview.round_stats import round_ref, shortfall_sets
 from sme_review_desktop.overview.stats_model import NO_COUNTY, SUGGESTIONS, Selection, Shortfall
-from sme_review_desktop.overview.stats_queries import _formal_complete, _verdicts, _versions
-from sme_review_desktop.overview.round_stats import _round_ref, _shortfall_sets
+from sme_review_desktop.overview.stats_queries import formal_complete, verdicts_for, versions_query
+from sme_review_desktop.store.database import Store
 
 
 def funnel_selection(key: str, part: str | None = None) -> Selection:
@@ -75,17 +48,17 @@ def county_selection(county: str, what: str) -> Selection:
 def members(store: Store, round_id: int, selection: Selection) -> list[int]:
     """The ids of the dossiers of the round behind one bar of a chart, in id order."""
     with store.read() as session:
-        rnd, book, _ = _round_ref(session, round_id)
+        rnd, book, _ = round_ref(session, round_id)
         ids: Iterable[int]
         kind, key = selection.kind, selection.key
-        all_ids = _versions(round_id, DossierVersion.dossier_id)
+        all_ids = versions_query(round_id, DossierVersion.dossier_id)
         decided = select(Decision.dossier_id).join(Dossier).where(Dossier.round_id == round_id)
         if kind == "funnel" and key[0] == "received":
             ids = session.scalars(all_ids)
         elif kind == "funnel" and key[0] == "formal_complete":
-            ids = session.scalars(_formal_complete(round_id, book))
+            ids = session.scalars(formal_complete(round_id, book))
         elif kind == "funnel" and key[0] == "suggestion":
-            verdicts = _verdicts(store, session, rnd, book)
+            verdicts = verdicts_for(store, session, rnd, book)
             ids = [d for d, v in verdicts.items() if v.overall == key[1]]
         elif kind == "funnel" and key[0] == "decision" and key[1] == "undecided":
             ids = session.scalars(all_ids.where(DossierVersion.dossier_id.not_in(decided)))
@@ -102,7 +75,7 @@ def members(store: Store, round_id: int, selection: Selection) -> list[int]:
             )
         elif kind == "shortfall":
             clause = (int(key[0]), int(key[1]), str(key[2]))
-            app, reviewer = _shortfall_sets(session, rnd, _verdicts(store, session, rnd, book))
+            app, reviewer = shortfall_sets(session, rnd, verdicts_for(store, session, rnd, book))
             ids = app.get(clause, set()) | reviewer.get(clause, set())
         elif kind == "county":
             county, what = str(key[0]), key[1]

@@ -5,48 +5,10 @@ One object per scope (a round, all rounds); the app's charts, the 统计报告 P
 
 from __future__ import annotations
 
-import calendar
-import statistics
-import threading
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from sqlalchemy import Select, and_, case, extract, func, select
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import Subquery
-from sme_review_desktop.importing.figures import decode
-from sme_review_desktop.models import (
-    Applicant,
-    AuditEntry,
-    Certificate,
-    ConditionCheck,
-    Decision,
-    DeclaredFigure,
-    Dossier,
-    DossierVersion,
-    EvidenceFile,
-    Expert,
-    Publicity,
-    ReportDue,
-    Round,
-    Score,
-)
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.register.platforms import EXPIRING_DAYS
-from sme_review_desktop.rounds import get_round
-from sme_review_desktop.rules.engine import Applicant as EngineApplicant
-from sme_review_desktop.rules.engine import Verdict, evaluate
-from sme_review_desktop.rules.fields import field_catalogue
-from sme_review_desktop.rules.rulebook import Part, Rulebook, get_rulebook
-from sme_review_desktop.rules.uscc import implied_legal_form
-from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
-from sme_review_desktop.store.database import Store
-from sme_review_desktop.text.numbering import clause_label
-from sme_review_desktop.text.numbers import plain
-
 
 SUGGESTIONS = (("met", "符合"), ("review", "待核"), ("unmet", "不符合"))
 
@@ -57,10 +19,10 @@ NO_COUNTY = "（未填报）"
 EXPIRY_MONTHS = 36
 
 
-_OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
-def _r2(value: float | Decimal) -> float:
+def round2(value: float | Decimal) -> float:
     return round(float(value), 2)
 
 

@@ -9,48 +9,34 @@ only new imports are evaluated again when the overview refreshes."""
 
 from __future__ import annotations
 
-import calendar
-import statistics
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
-from sqlalchemy import Select, and_, case, extract, func, select
+
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
+
 from sme_review_desktop.importing.figures import decode
 from sme_review_desktop.models import (
     Applicant,
-    AuditEntry,
-    Certificate,
-    ConditionCheck,
-    Decision,
     DeclaredFigure,
     Dossier,
     DossierVersion,
     EvidenceFile,
-    Expert,
-    Publicity,
-    ReportDue,
     Round,
-    Score,
 )
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.register.platforms import EXPIRING_DAYS
-from sme_review_desktop.rounds import get_round
+from sme_review_desktop.overview.stats_model import OP_SIGNS
 from sme_review_desktop.rules.engine import Applicant as EngineApplicant
 from sme_review_desktop.rules.engine import Verdict, evaluate
 from sme_review_desktop.rules.fields import field_catalogue
-from sme_review_desktop.rules.rulebook import Part, Rulebook, get_rulebook
+from sme_review_desktop.rules.rulebook import Part, Rulebook
 from sme_review_desktop.rules.uscc import implied_legal_form
-from sme_review_desktop.scoring.aggregate import TRIM_FROM, aggregate, expert_totals, outliers, rank
 from sme_review_desktop.store.database import Store
-from sme_review_desktop.text.numbering import clause_label
 from sme_review_desktop.text.numbers import plain
-from sme_review_desktop.overview.stats_model import _OP_SIGNS
 
 
 def _newest(round_id: int | None) -> Subquery:
@@ -66,7 +52,7 @@ def _newest(round_id: int | None) -> Subquery:
     return q.subquery()
 
 
-def _versions(round_id: int | None, *columns: Any) -> Select[Any]:
+def versions_query(round_id: int | None, *columns: Any) -> Select[Any]:
     """A select of ``columns`` over the newest version of each dossier (DossierVersion joined)."""
     newest = _newest(round_id)
     return select(*columns).join_from(
@@ -79,13 +65,13 @@ def _versions(round_id: int | None, *columns: Any) -> Select[Any]:
     )
 
 
-def _formal_complete(round_id: int, book: Rulebook) -> Select[Any]:
+def formal_complete(round_id: int, book: Rulebook) -> Select[Any]:
     """Dossier ids whose newest version has every required material (形式审查 passed)."""
     required = [m.number for m in book.materials if m.required]
     if not required:
-        return _versions(round_id, DossierVersion.dossier_id)
+        return versions_query(round_id, DossierVersion.dossier_id)
     return (
-        _versions(round_id, DossierVersion.dossier_id)
+        versions_query(round_id, DossierVersion.dossier_id)
         .join(EvidenceFile, EvidenceFile.version_id == DossierVersion.id)
         .where(EvidenceFile.material_number.in_(required))
         .group_by(DossierVersion.dossier_id)
@@ -93,12 +79,12 @@ def _formal_complete(round_id: int, book: Rulebook) -> Select[Any]:
     )
 
 
-def _pairs(session: Session, query: Select[Any]) -> dict[Any, int]:
+def pairs(session: Session, query: Select[Any]) -> dict[Any, int]:
     """A two-column query (key, count) as a dict."""
     return {key: int(n or 0) for key, n in session.execute(query)}
 
 
-def _count(session: Session, query: Select[Any]) -> int:
+def count_of(session: Session, query: Select[Any]) -> int:
     return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
@@ -162,10 +148,12 @@ def _evaluate_versions(
     return out
 
 
-def _verdicts(store: Store, session: Session, rnd: Round, book: Rulebook) -> dict[int, _Verdicts]:
+def verdicts_for(
+    store: Store, session: Session, rnd: Round, book: Rulebook
+) -> dict[int, _Verdicts]:
     """The engine's verdicts on the newest version of each dossier of the round, by dossier."""
     rows = session.execute(
-        _versions(
+        versions_query(
             rnd.id,
             DossierVersion.id,
             DossierVersion.dossier_id,
@@ -205,7 +193,7 @@ def _threshold(part: Part) -> str | None:
     def unit(key: str | None) -> str:
         return (fields[key].unit or "") if key and key in fields else ""
 
-    sign = _OP_SIGNS.get(part.op, part.op)
+    sign = OP_SIGNS.get(part.op, part.op)
     if part.judge:
         return None
     if part.check == "compare" and part.value is not None:
@@ -239,7 +227,7 @@ class _Clause:
     threshold: str | None
 
 
-def _clauses(book: Rulebook) -> dict[tuple[int, int, str], _Clause]:
+def clauses(book: Rulebook) -> dict[tuple[int, int, str], _Clause]:
     """Every clause a dossier can fall short of, in the measure's order."""
     out: dict[tuple[int, int, str], _Clause] = {}
 

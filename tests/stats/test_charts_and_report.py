@@ -13,15 +13,12 @@ from matplotlib.figure import Figure
 from pypdf import PdfReader
 
 from sme_review_desktop import cli
-from sme_review_desktop.charts import (
-    EMPTY,
-    OVERALL_CHARTS,
-    ROUND_CHARTS,
-    build_charts,
-    chart_table,
-)
+from sme_review_desktop.overview.charts.base import EMPTY
+from sme_review_desktop.overview.charts.catalogue import OVERALL_CHARTS, ROUND_CHARTS, build_charts
+from sme_review_desktop.overview.charts.tables import chart_table
+from sme_review_desktop.overview.cross_round import overall_stats
+from sme_review_desktop.overview.round_stats import round_stats
 from sme_review_desktop.rounds import create_round
-from sme_review_desktop.stats import overall_stats, round_stats
 from sme_review_desktop.store.database import Store
 
 from .scenario import AS_OF, LIAOCHENG

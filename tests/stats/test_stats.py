@@ -17,16 +17,16 @@ from sme_review_desktop.demo import LIAOCHENG as DEMO_LIAOCHENG
 from sme_review_desktop.demo import LIAOCHENG_BASE, write_package
 from sme_review_desktop.importing.service import import_paths
 from sme_review_desktop.models import Dossier, Round
-from sme_review_desktop.rounds import create_round
-from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.stats import (
+from sme_review_desktop.overview.cross_round import overall_stats
+from sme_review_desktop.overview.round_stats import round_stats
+from sme_review_desktop.overview.selection import (
     county_selection,
     funnel_selection,
     members,
-    overall_stats,
-    round_stats,
     shortfall_selection,
 )
+from sme_review_desktop.rounds import create_round
+from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.database import Store
 
 from . import expected
@@ -255,13 +255,13 @@ def test_round_ids_are_checked(store: Store, capsys: pytest.CaptureFixture[str])
 @pytest.mark.parametrize("round_id", [LIAOCHENG, XIAN])
 def test_clause_labels_are_the_engines_words(demo_store: Store, round_id: int) -> None:
     """The chart names a clause as the engine does, for every clause a demo dossier meets."""
+    from sme_review_desktop.overview.stats_queries import clauses
     from sme_review_desktop.review.evaluation import evaluate_round
-    from sme_review_desktop.stats import _clauses
 
     with demo_store.read() as session:
         rnd = session.get(Round, round_id)
         assert rnd is not None
-        catalogue = _clauses(get_rulebook(rnd.rulebook_id))
+        catalogue = clauses(get_rulebook(rnd.rulebook_id))
     seen = 0
     for e in evaluate_round(demo_store, round_id):
         for item in e.evaluation.items:

@@ -18,11 +18,12 @@ from pytestqt.qtbot import QtBot
 from stats.large import build_large
 from stats.scenario import AS_OF, build_scenario
 
-from sme_review_desktop.charts import EMPTY, OVERALL_CHARTS, ROUND_CHARTS
+from sme_review_desktop.overview.charts.base import EMPTY
+from sme_review_desktop.overview.charts.catalogue import OVERALL_CHARTS, ROUND_CHARTS
 from sme_review_desktop.overview.dossier_list import dossier_summaries
+from sme_review_desktop.overview.stats_model import RoundStats
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.scoring.service import decide
-from sme_review_desktop.stats import RoundStats
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.main_window import MainWindow

@@ -8,34 +8,25 @@ printout reads the same; a chart with nothing to show says 「暂无数据」.""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.overview.selection import (
-    county_selection,
-    funnel_selection,
-    shortfall_selection,
-)
+
 from sme_review_desktop.overview.stats_model import (
-    SUGGESTIONS,
     OverallStats,
-    RegisterStats,
     RoundStats,
     Selection,
 )
 from sme_review_desktop.store.paths import resources_dir
-
 
 EMPTY = "暂无数据"
 
@@ -124,13 +115,13 @@ def chart_font() -> str:
     return name
 
 
-def _figure(height: float) -> Figure:
+def figure(height: float) -> Figure:
     chart_font()
     return Figure(figsize=(WIDTH, height), dpi=100, layout="constrained", facecolor="white")
 
 
-def _empty(key: str, title: str, hint: str = "") -> Chart:
-    fig = _figure(2.4)
+def empty(key: str, title: str, hint: str = "") -> Chart:
+    fig = figure(2.4)
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.set_title(title, loc="left")
@@ -140,7 +131,7 @@ def _empty(key: str, title: str, hint: str = "") -> Chart:
     return Chart(key, title, fig, empty=True)
 
 
-def _series_legend(ax: Axes, series: Sequence[tuple[Any, str, str, str]]) -> None:
+def series_legend(ax: Axes, series: Sequence[tuple[Any, str, str, str]]) -> None:
     """The stacked bars' legend beside the plot: colour and hatch, so it reads in print too."""
     ax.legend(
         handles=[Patch(facecolor=c, hatch=h, edgecolor=INK, label=t) for _, t, c, h in series],
@@ -151,7 +142,7 @@ def _series_legend(ax: Axes, series: Sequence[tuple[Any, str, str, str]]) -> Non
     )
 
 
-def _plain_axes(ax: Axes, *, x: bool = True) -> None:
+def plain_axes(ax: Axes, *, x: bool = True) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if not x:
@@ -159,18 +150,18 @@ def _plain_axes(ax: Axes, *, x: bool = True) -> None:
         ax.tick_params(axis="x", bottom=False, labelbottom=False)
 
 
-def _wrap(text: str, width: int = 20, lines: int = 3) -> str:
+def wrap(text: str, width: int = 20, lines: int = 3) -> str:
     parts = [text[i : i + width] for i in range(0, len(text), width)] or [""]
     if len(parts) > lines:
         parts = [*parts[: lines - 1], parts[lines - 1][: width - 1] + "…"]
     return "\n".join(parts)
 
 
-def _bar_label(ax: Axes, x: float, y: float, text: str, **kw: object) -> None:
+def bar_label(ax: Axes, x: float, y: float, text: str, **kw: object) -> None:
     ax.text(x, y, text, va="center", fontsize=9, color=INK, **kw)  # type: ignore[arg-type]
 
 
-def _thin(values: Sequence[float], most: int) -> Sequence[float]:
+def thin(values: Sequence[float], most: int) -> Sequence[float]:
     """At most ``most`` of the sorted values, evenly spaced: the strip keeps its shape."""
     if len(values) <= most:
         return values
@@ -178,5 +169,5 @@ def _thin(values: Sequence[float], most: int) -> Sequence[float]:
     return [values[round(k * step)] for k in range(most)]
 
 
-def _pct(n: int, of: int) -> str:
+def pct(n: int, of: int) -> str:
     return f"{n / of * 100:.0f}%" if of else "—"

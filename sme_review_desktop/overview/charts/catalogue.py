@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-from typing import Any
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.overview.selection import (
-    county_selection,
-    funnel_selection,
-    shortfall_selection,
+from collections.abc import Callable
+
+from sme_review_desktop.overview.charts.base import Chart, Stats
+from sme_review_desktop.overview.charts.cross_round import rounds_chart
+from sme_review_desktop.overview.charts.register_charts import (
+    register_expiry_chart,
+    register_status_chart,
+    register_years_chart,
+)
+from sme_review_desktop.overview.charts.round_charts import (
+    county_chart,
+    dossier_scores_chart,
+    expert_spread_chart,
+    funnel_chart,
+    shortfalls_chart,
 )
 from sme_review_desktop.overview.stats_model import (
-    SUGGESTIONS,
-    OverallStats,
-    RegisterStats,
     RoundStats,
-    Selection,
 )
-from sme_review_desktop.store.paths import resources_dir
-from sme_review_desktop.overview.charts.base import Chart, Stats
-from sme_review_desktop.overview.charts.round_charts import county_chart, dossier_scores_chart, expert_spread_chart, funnel_chart, shortfalls_chart
-from sme_review_desktop.overview.charts.register_charts import register_expiry_chart, register_status_chart, register_years_chart
-from sme_review_desktop.overview.charts.cross_round import rounds_chart
-
 
 Builder = Callable[[Stats], Chart]
 

@@ -2,44 +2,33 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-from typing import Any
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.overview.selection import (
-    county_selection,
-    funnel_selection,
-    shortfall_selection,
+
+from sme_review_desktop.overview.charts.base import (
+    COLOURS,
+    HATCHES,
+    INK,
+    NEUTRAL,
+    Chart,
+    empty,
+    figure,
+    plain_axes,
+    series_legend,
+    wrap,
 )
 from sme_review_desktop.overview.stats_model import (
-    SUGGESTIONS,
     OverallStats,
-    RegisterStats,
-    RoundStats,
     Selection,
 )
-from sme_review_desktop.store.paths import resources_dir
-from sme_review_desktop.overview.charts.base import COLOURS, Chart, HATCHES, INK, NEUTRAL, _empty, _figure, _plain_axes, _series_legend, _wrap
 
 
 def rounds_chart(stats: OverallStats) -> Chart:
     title = "各批次：收到申报、拟认定与认定"
     rows = stats.rounds
     if not rows:
-        return _empty("rounds", title, "还没有认定批次")
+        return empty("rounds", title, "还没有认定批次")
     n = len(rows)
-    fig = _figure(max(2.8, 0.9 * n + 1.2))
+    fig = figure(max(2.8, 0.9 * n + 1.2))
     ax = fig.add_subplot()
     chart = Chart("rounds", title, fig)
     series = (
@@ -59,10 +48,10 @@ def rounds_chart(stats: OverallStats) -> Chart:
             rect.set_picker(True)
             chart.targets[rect] = Selection("round", (row.round.id,), row.round.name)
             ax.text(value + most * 0.01, yy, str(value), va="center", fontsize=8)
-    ax.set_yticks(range(n - 1, -1, -1), [_wrap(r.round.name, 14, 2) for r in rows], fontsize=9)
+    ax.set_yticks(range(n - 1, -1, -1), [wrap(r.round.name, 14, 2) for r in rows], fontsize=9)
     ax.set_xlim(0, most * 1.15)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, loc="left")
-    _series_legend(ax, series)
-    _plain_axes(ax)
+    series_legend(ax, series)
+    plain_axes(ax)
     return chart

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-from typing import Any
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.overview.selection import (
-    county_selection,
-    funnel_selection,
-    shortfall_selection,
+
+from sme_review_desktop.overview.charts.base import (
+    COLOURS,
+    INK,
+    Chart,
+    Stats,
+    bar_label,
+    empty,
+    figure,
+    plain_axes,
 )
 from sme_review_desktop.overview.stats_model import (
-    SUGGESTIONS,
-    OverallStats,
     RegisterStats,
-    RoundStats,
-    Selection,
 )
-from sme_review_desktop.store.paths import resources_dir
-from sme_review_desktop.overview.charts.base import COLOURS, Chart, INK, Stats, _bar_label, _empty, _figure, _plain_axes
 
 
 def _register_scope(reg: RegisterStats) -> str:
@@ -41,8 +27,8 @@ def register_years_chart(stats: Stats) -> Chart:
     reg = stats.register
     title = f"历年认定的示范平台（{_register_scope(reg)}）"
     if not reg.certified_by_year:
-        return _empty("register_years", title, "还没有认定的示范平台")
-    fig = _figure(3.2)
+        return empty("register_years", title, "还没有认定的示范平台")
+    fig = figure(3.2)
     ax = fig.add_subplot()
     years = [str(y) for y, _ in reg.certified_by_year]
     counts = [n for _, n in reg.certified_by_year]
@@ -57,7 +43,7 @@ def register_years_chart(stats: Stats) -> Chart:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("认定（家）")
     ax.set_title(title, loc="left")
-    _plain_axes(ax)
+    plain_axes(ax)
     note = ""
     if revoked:
         note = "其中后来撤销的按撤销年份计：" + "，".join(
@@ -70,8 +56,8 @@ def register_expiry_chart(stats: Stats) -> Chart:
     reg = stats.register
     title = f"有效期届满：今后36个月每月到期（{_register_scope(reg)}）"
     if reg.certificates == 0:
-        return _empty("register_expiry", title, "还没有认定的示范平台")
-    fig = _figure(3.4)
+        return empty("register_expiry", title, "还没有认定的示范平台")
+    fig = figure(3.4)
     ax = fig.add_subplot()
     months = [m for m, _ in reg.expiring_by_month]
     counts = [n for _, n in reg.expiring_by_month]
@@ -84,7 +70,7 @@ def register_expiry_chart(stats: Stats) -> Chart:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("到期（家）")
     ax.set_title(title, loc="left")
-    _plain_axes(ax)
+    plain_axes(ax)
     total = sum(counts)
     note = f"今后36个月共{total}家到期。" if total else "今后36个月内没有到期的示范平台。"
     return Chart("register_expiry", title, fig, note=note)
@@ -94,7 +80,7 @@ def register_status_chart(stats: Stats) -> Chart:
     reg = stats.register
     title = f"名录状况、报送与撤销（截至{reg.as_of.isoformat()}，{_register_scope(reg)}）"
     if reg.certificates == 0:
-        return _empty("register_status", title, "还没有认定的示范平台")
+        return empty("register_status", title, "还没有认定的示范平台")
     rows = [
         ("有效", reg.status["valid"], COLOURS["approved"], ""),
         ("即将到期（90天内）", reg.status["expiring"], COLOURS["review"], ".."),
@@ -103,17 +89,17 @@ def register_status_chart(stats: Stats) -> Chart:
         ("逾期未报的报告（份）", reg.reports_overdue, "#ffffff", "\\\\"),
         ("有逾期未报的平台（家）", reg.platforms_with_overdue, "#ffffff", "--"),
     ]
-    fig = _figure(3.4)
+    fig = figure(3.4)
     ax = fig.add_subplot()
     ys = list(range(len(rows) - 1, -1, -1))
     most = max(max(n for _, n, _, _ in rows), 1)
     for y, (_, n, colour, hatch) in zip(ys, rows, strict=True):
         ax.barh(y, n, height=0.6, color=colour, hatch=hatch, edgecolor=INK, linewidth=0.7)
-        _bar_label(ax, n + most * 0.02, y, str(n))
+        bar_label(ax, n + most * 0.02, y, str(n))
     ax.set_yticks(ys, [r[0] for r in rows])
     ax.axhline(1.5, color="#999999", linewidth=0.6, linestyle=":")
     ax.set_xlim(0, most * 1.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, loc="left")
-    _plain_axes(ax)
+    plain_axes(ax)
     return Chart("register_status", title, fig)

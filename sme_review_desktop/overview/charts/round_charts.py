@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
+
+from sme_review_desktop.overview.charts.base import (
+    COLOURS,
+    DOSSIER_ROWS,
+    HATCHES,
+    INK,
+    NEUTRAL,
+    STRIP_POINTS,
+    Chart,
+    Stats,
+    bar_label,
+    empty,
+    figure,
+    pct,
+    plain_axes,
+    series_legend,
+    thin,
+    wrap,
+)
 from sme_review_desktop.overview.dossier_list import DECISION_LABELS
 from sme_review_desktop.overview.selection import (
     county_selection,
@@ -24,20 +33,15 @@ from sme_review_desktop.overview.selection import (
 )
 from sme_review_desktop.overview.stats_model import (
     SUGGESTIONS,
-    OverallStats,
-    RegisterStats,
     RoundStats,
-    Selection,
 )
-from sme_review_desktop.store.paths import resources_dir
-from sme_review_desktop.overview.charts.base import COLOURS, Chart, DOSSIER_ROWS, HATCHES, INK, NEUTRAL, STRIP_POINTS, Stats, _bar_label, _empty, _figure, _pct, _plain_axes, _series_legend, _thin, _wrap
 
 
 def funnel_chart(stats: RoundStats) -> Chart:
     title = "评审漏斗：从收到申报到认定"
     f = stats.funnel
     if f.received == 0:
-        return _empty("funnel", title, "本批次还没有导入申报材料")
+        return empty("funnel", title, "本批次还没有导入申报材料")
     decisions = [*stats.decisions, "undecided"]
     names = {**dict(SUGGESTIONS), **DECISION_LABELS, "undecided": "未决定"}
     rows: list[tuple[str, list[tuple[str, str | None, int]]]] = [
@@ -48,7 +52,7 @@ def funnel_chart(stats: RoundStats) -> Chart:
         ("已公示", [("publicised", None, f.publicised)]),
         ("已认定（发证）", [("certified", None, f.certified)]),
     ]
-    fig = _figure(4.6)
+    fig = figure(4.6)
     ax = fig.add_subplot()
     chart = Chart("funnel", title, fig)
     widest = f.received
@@ -87,15 +91,15 @@ def funnel_chart(stats: RoundStats) -> Chart:
                 )
             left += n
         if len(segments) == 1:
-            side = f"{total} 份（{_pct(total, widest)}）"
+            side = f"{total} 份（{pct(total, widest)}）"
         else:
             side = " · ".join(f"{names[p or '']} {n}" for _, p, n in segments)
-        _bar_label(ax, widest * 1.03, y, side)
+        bar_label(ax, widest * 1.03, y, side)
     ax.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)])
     ax.set_xlim(0, widest * 1.75)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_title(title, loc="left")
-    _plain_axes(ax, x=False)
+    plain_axes(ax, x=False)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", left=False)
     return chart
@@ -105,9 +109,9 @@ def shortfalls_chart(stats: RoundStats) -> Chart:
     title = "申报不符合的条件（系统判定或评审人判定）"
     items = stats.shortfalls
     if not items:
-        return _empty("shortfalls", title, "尚无系统或评审人判定不符合的条件")
+        return empty("shortfalls", title, "尚无系统或评审人判定不符合的条件")
     n = len(items)
-    fig = _figure(max(2.8, 0.46 * n + 1.1))
+    fig = figure(max(2.8, 0.46 * n + 1.1))
     ax = fig.add_subplot()
     chart = Chart("shortfalls", title, fig)
     ys = list(range(n - 1, -1, -1))
@@ -125,18 +129,18 @@ def shortfalls_chart(stats: RoundStats) -> Chart:
         rect = bar.patches[0]
         rect.set_picker(True)
         chart.targets[rect] = shortfall_selection(s)
-        _bar_label(
+        bar_label(
             ax,
             s.dossiers + most * 0.02,
             y,
             f"{s.dossiers} 家不符合（系统 {s.app} · 评审人 {s.reviewer}）",
         )
-    ax.set_yticks(ys, [_wrap(s.label, 22) for s in items], fontsize=9)
+    ax.set_yticks(ys, [wrap(s.label, 22) for s in items], fontsize=9)
     ax.set_xlim(0, most * 1.7)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("申报材料（家）")
     ax.set_title(title, loc="left")
-    _plain_axes(ax)
+    plain_axes(ax)
     return chart
 
 
@@ -144,10 +148,10 @@ def county_chart(stats: Stats) -> Chart:
     title = "分县（市、区）：申报、拟认定与认定"
     rows = stats.by_county
     if not rows:
-        return _empty("by_county", title, "还没有申报材料")
+        return empty("by_county", title, "还没有申报材料")
     clickable = isinstance(stats, RoundStats)
     n = len(rows)
-    fig = _figure(max(2.8, 0.62 * n + 1.2))
+    fig = figure(max(2.8, 0.62 * n + 1.2))
     ax = fig.add_subplot()
     chart = Chart("by_county", title, fig)
     series = (
@@ -181,8 +185,8 @@ def county_chart(stats: Stats) -> Chart:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("申报材料（家）")
     ax.set_title(title, loc="left")
-    _series_legend(ax, series)
-    _plain_axes(ax)
+    series_legend(ax, series)
+    plain_axes(ax)
     return chart
 
 
@@ -190,8 +194,8 @@ def expert_spread_chart(stats: RoundStats) -> Chart:
     title = "专家评分分布：各位专家的总分与评审组汇总分"
     sc = stats.scoring
     if sc.panel is None:
-        return _empty("expert_spread", title, "本批次还没有专家评分")
-    fig = _figure(4.4)
+        return empty("expert_spread", title, "本批次还没有专家评分")
+    fig = figure(4.4)
     ax = fig.add_subplot()
     boxes = [e for e in sc.experts if e.count]
     every = [*boxes, sc.panel]
@@ -224,7 +228,7 @@ def expert_spread_chart(stats: RoundStats) -> Chart:
         box.set_hatch("//" if panel else "")
         box.set_edgecolor(INK)
     for pos, e in zip(positions, every, strict=True):
-        points = _thin(e.totals, STRIP_POINTS)
+        points = thin(e.totals, STRIP_POINTS)
         spread = [((k % 7) - 3) * 0.035 for k in range(len(points))]
         ax.plot(
             [pos + 0.38 + d for d in spread],
@@ -271,7 +275,7 @@ def expert_spread_chart(stats: RoundStats) -> Chart:
         fontsize=8,
         frameon=False,
     )
-    _plain_axes(ax)
+    plain_axes(ax)
     missing = [e.name for e in sc.experts if not e.count]
     note = "偏差：专家总分与该份汇总分之差的平均，负为偏严、正为偏宽。"
     if missing:
@@ -283,10 +287,10 @@ def dossier_scores_chart(stats: RoundStats) -> Chart:
     title = "各申报的专家总分与汇总分（按名次）"
     rows = stats.scoring.dossiers
     if not rows:
-        return _empty("dossier_scores", title, "本批次还没有专家评分")
+        return empty("dossier_scores", title, "本批次还没有专家评分")
     shown = rows[:DOSSIER_ROWS]
     n = len(shown)
-    fig = _figure(max(2.8, 0.36 * n + 1.3))
+    fig = figure(max(2.8, 0.36 * n + 1.3))
     ax = fig.add_subplot()
     values = [v for r in shown for _, v in r.scores]
     low, high = min(values), max(values)
@@ -349,7 +353,7 @@ def dossier_scores_chart(stats: RoundStats) -> Chart:
         fontsize=8,
         frameon=False,
     )
-    _plain_axes(ax)
+    plain_axes(ax)
     note = (
         f"只画出前{DOSSIER_ROWS}名，共{len(rows)}份；统计报告的表格列出全部。"
         if len(rows) > n

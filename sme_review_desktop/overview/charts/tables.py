@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-from typing import Any
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from collections.abc import Sequence
+
+from sme_review_desktop.overview.charts.base import Stats, pct
 from sme_review_desktop.overview.dossier_list import DECISION_LABELS
-from sme_review_desktop.overview.selection import (
-    county_selection,
-    funnel_selection,
-    shortfall_selection,
-)
 from sme_review_desktop.overview.stats_model import (
     SUGGESTIONS,
     OverallStats,
     RegisterStats,
     RoundStats,
-    Selection,
 )
-from sme_review_desktop.store.paths import resources_dir
-from sme_review_desktop.overview.charts.base import Stats, _pct
 
 
 def _num(value: float | None) -> str:
@@ -44,28 +25,28 @@ def chart_table(key: str, stats: Stats) -> tuple[list[str], list[list[str]]]:
         f = stats.funnel
         names = {**DECISION_LABELS, "undecided": "未决定"}
         rows = [
-            ["收到申报", str(f.received), _pct(f.received, f.received)],
+            ["收到申报", str(f.received), pct(f.received, f.received)],
             [
                 "形式审查通过（材料齐全）",
                 str(f.formal_complete),
-                _pct(f.formal_complete, f.received),
+                pct(f.formal_complete, f.received),
             ],
         ]
         rows += [
             [
                 f"系统建议：{label}",
                 str(f.suggestion.get(k, 0)),
-                _pct(f.suggestion.get(k, 0), f.received),
+                pct(f.suggestion.get(k, 0), f.received),
             ]
             for k, label in SUGGESTIONS
         ]
         rows += [
-            [f"评审决定：{names.get(d, d)}", str(n), _pct(n, f.received)]
+            [f"评审决定：{names.get(d, d)}", str(n), pct(n, f.received)]
             for d, n in f.decision.items()
         ]
         rows += [
-            ["已公示", str(f.publicised), _pct(f.publicised, f.received)],
-            ["已认定（发证）", str(f.certified), _pct(f.certified, f.received)],
+            ["已公示", str(f.publicised), pct(f.publicised, f.received)],
+            ["已认定（发证）", str(f.certified), pct(f.certified, f.received)],
         ]
         return ["环节", "申报材料（份）", "占收到申报"], rows
     if key == "shortfalls":

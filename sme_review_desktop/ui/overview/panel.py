@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.charts import Chart
-from sme_review_desktop.stats import Selection
+from sme_review_desktop.overview.charts.base import Chart
+from sme_review_desktop.overview.stats_model import Selection
 
 CLICK_HINT = {
     "rounds": "点击柱形，打开该批次的概览。",

@@ -26,17 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.charts import Chart, build_charts, chart_keys
+from sme_review_desktop.overview.charts.base import Chart
+from sme_review_desktop.overview.charts.catalogue import build_charts, chart_keys
+from sme_review_desktop.overview.cross_round import overall_stats
+from sme_review_desktop.overview.round_stats import round_stats as count_round
+from sme_review_desktop.overview.selection import data_mark, members
+from sme_review_desktop.overview.stats_model import OverallStats, RoundStats, Selection
 from sme_review_desktop.rounds import list_rounds
-from sme_review_desktop.stats import (
-    OverallStats,
-    RoundStats,
-    Selection,
-    data_mark,
-    members,
-    overall_stats,
-)
-from sme_review_desktop.stats import round_stats as count_round
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.export_task import ExportTask
 from sme_review_desktop.ui.messages import show_error, show_exception
@@ -265,7 +261,7 @@ class OverviewWindow(QWidget):
 
     def save_png(self, key: str, target: Path) -> Path | None:
         """The chart at its standard size (as in the 统计报告), whatever the window's size."""
-        from sme_review_desktop.charts import build_chart
+        from sme_review_desktop.overview.charts.catalogue import build_chart
 
         if self.stats is None:
             return None
