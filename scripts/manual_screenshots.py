@@ -47,13 +47,10 @@ from sme_review_desktop.register.platforms import add_complaint, mark_report, re
 from sme_review_desktop.review import walkthrough as review
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.scoring.service import (
-    add_expert,
-    decide,
-    declare_conflict,
-    enter_scores,
-    scheme_specs,
-)
+from sme_review_desktop.scoring.decisions import decide
+from sme_review_desktop.scoring.entry import enter_scores
+from sme_review_desktop.scoring.experts import add_expert, declare_conflict
+from sme_review_desktop.scoring.scheme import scheme_specs
 from sme_review_desktop.store import backups
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.store.settings import Settings

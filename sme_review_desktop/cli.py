@@ -158,7 +158,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_expert_add(args: argparse.Namespace) -> int:
-    from sme_review_desktop.scoring.service import add_expert, declare_conflict
+    from sme_review_desktop.scoring.experts import add_expert, declare_conflict
 
     store = _store(args)
     eid = add_expert(store, args.round, args.name, _actor(args), args.organisation or "")
@@ -170,7 +170,7 @@ def cmd_expert_add(args: argparse.Namespace) -> int:
 
 def cmd_scores_enter(args: argparse.Namespace) -> int:
     from sme_review_desktop.cli_trust import parse_points
-    from sme_review_desktop.scoring.service import enter_scores
+    from sme_review_desktop.scoring.entry import enter_scores
 
     points = parse_points(args.points)
     enter_scores(_store(args), args.round, args.expert, args.uscc, points, _actor(args))
@@ -215,7 +215,7 @@ def cmd_scores_import(args: argparse.Namespace) -> int:
 
 
 def cmd_scores_summary(args: argparse.Namespace) -> int:
-    from sme_review_desktop.scoring.service import score_summary
+    from sme_review_desktop.scoring.summary import score_summary
 
     store = _store(args)
     rows = score_summary(store, args.round)
@@ -233,7 +233,7 @@ def cmd_scores_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    from sme_review_desktop.scoring.service import DECISION_LABELS, decide
+    from sme_review_desktop.scoring.decisions import DECISION_LABELS, decide
 
     decide(_store(args), args.round, args.uscc, args.decision, args.reason, _actor(args))
     _emit(args, {"ok": True}, f"已记录决定：{DECISION_LABELS[args.decision]}")

@@ -27,7 +27,7 @@ def parse_points(pairs: list[str]) -> dict[str, Decimal | None]:
 
 def cmd_correct_decision(args: argparse.Namespace) -> int:
     from sme_review_desktop.scoring.corrections import correct_decision
-    from sme_review_desktop.scoring.service import DECISION_LABELS
+    from sme_review_desktop.scoring.decisions import DECISION_LABELS
 
     correct_decision(
         cli._store(args), args.round, args.uscc, args.decision, args.reason, cli._actor(args)
@@ -48,7 +48,7 @@ def cmd_correct_score(args: argparse.Namespace) -> int:
 
 
 def _audit_rows(args: argparse.Namespace) -> list[Any]:
-    from sme_review_desktop.scoring.service import find_dossier
+    from sme_review_desktop.scoring.experts import find_dossier
     from sme_review_desktop.store.audit_view import audit_rows
 
     with cli._store(args).read() as session:

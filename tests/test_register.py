@@ -23,7 +23,7 @@ from sme_review_desktop.register.platforms import (
     year_before,
 )
 from sme_review_desktop.rules.rulebook import ReportDuty, get_rulebook
-from sme_review_desktop.scoring.service import decide
+from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 
 LIAOCHENG, XIAN = 1, 2  # the demo's rounds

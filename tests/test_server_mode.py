@@ -29,13 +29,10 @@ from sme_review_desktop.models import Base, ConditionCheck
 from sme_review_desktop.review import walkthrough as review
 from sme_review_desktop.rounds import create_round
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.scoring.service import (
-    add_expert,
-    decide,
-    enter_scores,
-    expert_grid,
-    score_summary,
-)
+from sme_review_desktop.scoring.decisions import decide
+from sme_review_desktop.scoring.entry import enter_scores, expert_grid
+from sme_review_desktop.scoring.experts import add_expert
+from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.store.atomic import HOST
 from sme_review_desktop.store.audit import verify_chain
 from sme_review_desktop.store.database import Store, open_store

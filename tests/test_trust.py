@@ -23,13 +23,10 @@ from sme_review_desktop.models import Decision, Score
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.scoring.corrections import correct_decision, correct_scores
-from sme_review_desktop.scoring.service import (
-    CriterionSpec,
-    add_expert,
-    decide,
-    enter_scores,
-    set_scheme,
-)
+from sme_review_desktop.scoring.decisions import decide
+from sme_review_desktop.scoring.entry import enter_scores
+from sme_review_desktop.scoring.experts import add_expert
+from sme_review_desktop.scoring.scheme import CriterionSpec, set_scheme
 from sme_review_desktop.store import backups
 from sme_review_desktop.store import lock as instance_lock
 from sme_review_desktop.store.audit_view import audit_rows

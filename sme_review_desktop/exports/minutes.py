@@ -14,12 +14,9 @@ from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.scoring.service import (
-    DECISION_LABELS,
-    expert_names,
-    list_conflicts,
-    score_summary,
-)
+from sme_review_desktop.scoring.decisions import DECISION_LABELS
+from sme_review_desktop.scoring.experts import expert_names, list_conflicts
+from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain

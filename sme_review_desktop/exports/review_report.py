@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
 from sme_review_desktop.review.walkthrough import DECISIONS, Workspace, load_workspace
-from sme_review_desktop.scoring.service import find_dossier
+from sme_review_desktop.scoring.experts import find_dossier
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
 

@@ -9,7 +9,7 @@ from sme_review_desktop.review.evaluation import evaluate_round
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.scoring.service import DossierScores, score_summary
+from sme_review_desktop.scoring.summary import DossierScores, score_summary
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain
 

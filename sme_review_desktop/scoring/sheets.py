@@ -28,14 +28,9 @@ from sqlalchemy.orm import Session
 
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.rounds import get_round
-from sme_review_desktop.scoring.service import (
-    ScoringError,
-    apply_scores,
-    check_open,
-    expert_grid,
-    find_dossier,
-    find_expert,
-)
+from sme_review_desktop.scoring.entry import apply_scores, check_open, expert_grid
+from sme_review_desktop.scoring.experts import find_dossier, find_expert
+from sme_review_desktop.scoring.scheme import ScoringError
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store

@@ -10,12 +10,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sme_review_desktop.rounds import get_round
-from sme_review_desktop.scoring.service import (
-    DECISION_LABELS,
-    expert_grid,
-    expert_names,
-    score_summary,
-)
+from sme_review_desktop.scoring.decisions import DECISION_LABELS
+from sme_review_desktop.scoring.entry import expert_grid
+from sme_review_desktop.scoring.experts import expert_names
+from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
 

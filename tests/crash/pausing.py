@@ -49,17 +49,17 @@ def install(point: str) -> None:
     if kind == "none":
         return
     if kind == "apply":
-        from sme_review_desktop.scoring import service, sheets
+        from sme_review_desktop.scoring import entry, sheets
 
         hit = counting(int(arg))
-        real_apply = service.apply_scores
+        real_apply = entry.apply_scores
 
         def apply_scores(*args: Any, **kwargs: Any) -> None:
             if hit():
                 pause()
             real_apply(*args, **kwargs)
 
-        service.apply_scores = apply_scores  # type: ignore[assignment]
+        entry.apply_scores = apply_scores  # type: ignore[assignment]
         sheets.apply_scores = apply_scores  # type: ignore[assignment]
     elif kind == "audit":
         from sme_review_desktop.store import audit

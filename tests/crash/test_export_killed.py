@@ -24,7 +24,7 @@ from sme_review_desktop.exports.review_report import write_review_report
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.rounds import update_settings
-from sme_review_desktop.scoring.service import decide
+from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store, open_store
 
 from .conftest import assert_store_sound, copy_data, run_cli

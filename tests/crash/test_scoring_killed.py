@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from sme_review_desktop.models import Applicant, AuditEntry, Criterion, Dossier, Expert, Score
 from sme_review_desktop.overview.dossier_list import dossier_summaries
-from sme_review_desktop.scoring.service import add_expert, declare_conflict, enter_scores
+from sme_review_desktop.scoring.entry import enter_scores
+from sme_review_desktop.scoring.experts import add_expert, declare_conflict
 from sme_review_desktop.scoring.sheets import (
     FIRST_ROW,
     SHEET,

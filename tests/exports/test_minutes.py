@@ -16,7 +16,9 @@ from sme_review_desktop.demo import load_demo
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.minutes import write_minutes
 from sme_review_desktop.overview.dossier_list import dossier_summaries
-from sme_review_desktop.scoring.service import add_expert, decide, declare_conflict, enter_scores
+from sme_review_desktop.scoring.decisions import decide
+from sme_review_desktop.scoring.entry import enter_scores
+from sme_review_desktop.scoring.experts import add_expert, declare_conflict
 from sme_review_desktop.store.database import Store, open_store
 
 CRITERIA = ("基本条件", "服务能力", "服务业绩", "示范带动", "特色创新")

@@ -31,7 +31,7 @@ from sme_review_desktop.review.walkthrough import (
     set_note,
 )
 from sme_review_desktop.rounds import update_settings
-from sme_review_desktop.scoring.service import decide
+from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 
 RARE = "𠀀"  # CJK Extension B: not in the bundled font

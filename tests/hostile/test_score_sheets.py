@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from sme_review_desktop.models import AuditEntry, Criterion, Expert, Score
 from sme_review_desktop.overview.dossier_list import dossier_summaries
-from sme_review_desktop.scoring.service import add_expert, declare_conflict
+from sme_review_desktop.scoring.experts import add_expert, declare_conflict
 from sme_review_desktop.scoring.sheets import (
     CHECK_SHEET,
     FIRST_ROW,

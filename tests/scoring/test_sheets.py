@@ -11,13 +11,8 @@ from openpyxl import Workbook, load_workbook
 
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.rounds import create_round
-from sme_review_desktop.scoring.service import (
-    add_expert,
-    declare_conflict,
-    enter_scores,
-    expert_grid,
-    score_summary,
-)
+from sme_review_desktop.scoring.entry import enter_scores, expert_grid
+from sme_review_desktop.scoring.experts import add_expert, declare_conflict
 from sme_review_desktop.scoring.sheets import (
     CHECK_SHEET,
     FIRST_ROW,
@@ -25,6 +20,7 @@ from sme_review_desktop.scoring.sheets import (
     import_score_sheets,
     write_score_sheet,
 )
+from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.scoring.summary_xlsx import write_score_summary
 from sme_review_desktop.store.database import Store
 

@@ -30,7 +30,7 @@ from sme_review_desktop.register.platforms import register_rows
 from sme_review_desktop.review.evaluation import evaluate_round
 from sme_review_desktop.rules.engine import Verdict
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.scoring.service import score_summary
+from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.store.database import Store
 
 

@@ -26,7 +26,7 @@ from sme_review_desktop.models import (
     Expert,
     Score,
 )
-from sme_review_desktop.scoring.service import ensure_scheme
+from sme_review_desktop.scoring.scheme import ensure_scheme
 from sme_review_desktop.store.database import Store
 
 ROUND = 1

@@ -18,13 +18,10 @@ from sme_review_desktop.models import Applicant, Dossier
 from sme_review_desktop.publicity.service import add_objection, finalize, start_publicity
 from sme_review_desktop.register.platforms import mark_report, register_rows, revoke
 from sme_review_desktop.review.walkthrough import set_decision
-from sme_review_desktop.scoring.service import (
-    DEFAULT_SCHEME,
-    add_expert,
-    decide,
-    declare_conflict,
-    enter_scores,
-)
+from sme_review_desktop.scoring.decisions import decide
+from sme_review_desktop.scoring.entry import enter_scores
+from sme_review_desktop.scoring.experts import add_expert, declare_conflict
+from sme_review_desktop.scoring.scheme import DEFAULT_SCHEME
 from sme_review_desktop.store.database import Store
 
 LIAOCHENG, XIAN = 1, 2

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from sme_review_desktop.review import walkthrough as review
-from sme_review_desktop.scoring.service import add_expert, enter_scores, expert_grid
+from sme_review_desktop.scoring.entry import enter_scores, expert_grid
+from sme_review_desktop.scoring.experts import add_expert
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.ui import messages
 from sme_review_desktop.ui.scoring.grid import ScoreGridWindow

@@ -8,12 +8,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from sme_review_desktop.overview.dossier_list import dossier_summaries
-from sme_review_desktop.scoring.service import (
-    add_expert,
-    declare_conflict,
-    enter_scores,
-    score_summary,
-)
+from sme_review_desktop.scoring.entry import enter_scores
+from sme_review_desktop.scoring.experts import add_expert, declare_conflict
+from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.scoring.grid import ScoreGridWindow
 from sme_review_desktop.ui.scoring.meeting import MeetingWindow

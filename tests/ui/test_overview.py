@@ -23,7 +23,7 @@ from sme_review_desktop.overview.charts.catalogue import OVERALL_CHARTS, ROUND_C
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.overview.stats_model import RoundStats
 from sme_review_desktop.rounds import create_round
-from sme_review_desktop.scoring.service import decide
+from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.main_window import MainWindow

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sme_review_desktop.exports.certificates import OverlayLayout
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.register.platforms import register_rows
-from sme_review_desktop.scoring.service import decide
+from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.main_window import MainWindow

@@ -7,8 +7,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
-from sme_review_desktop.scoring.service import add_expert, score_summary
+from sme_review_desktop.scoring.experts import add_expert
 from sme_review_desktop.scoring.sheets import FIRST_ROW, SHEET
+from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.scoring.grid import ScoreGridWindow
 

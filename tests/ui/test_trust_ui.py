@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from sme_review_desktop.models import Decision, EvidenceBlob
 from sme_review_desktop.publicity.service import start_publicity
-from sme_review_desktop.scoring.service import decide
+from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store import backups
 from sme_review_desktop.store.audit_view import audit_rows
 from sme_review_desktop.store.evidence import EvidenceStore

@@ -26,14 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.errors import EditConflict, UserError
-from sme_review_desktop.scoring.service import (
-    CriterionSpec,
-    GridRow,
-    add_expert,
-    enter_scores,
-    expert_grid,
-    expert_names,
-)
+from sme_review_desktop.scoring.entry import GridRow, enter_scores, expert_grid
+from sme_review_desktop.scoring.experts import add_expert, expert_names
+from sme_review_desktop.scoring.scheme import CriterionSpec
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain
 from sme_review_desktop.ui.messages import show_exception

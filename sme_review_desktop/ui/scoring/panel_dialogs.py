@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.overview.dossier_list import dossier_summaries
-from sme_review_desktop.scoring.service import (
-    CriterionSpec,
+from sme_review_desktop.scoring.experts import (
     add_expert,
     declare_conflict,
     expert_names,
     list_conflicts,
+)
+from sme_review_desktop.scoring.scheme import (
+    CriterionSpec,
     load_scheme_template,
     save_scheme_template,
     scheme_specs,

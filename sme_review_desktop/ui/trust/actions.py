@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.scoring.service import expert_names, scheme_specs
+from sme_review_desktop.scoring.experts import expert_names
+from sme_review_desktop.scoring.scheme import scheme_specs
 
 if TYPE_CHECKING:
     from sme_review_desktop.ui.main_window import MainWindow

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from sme_review_desktop.overview.dossier_list import DossierSummary
 from sme_review_desktop.scoring.corrections import correct_decision, correct_scores
-from sme_review_desktop.scoring.service import DECISION_LABELS, CriterionSpec
+from sme_review_desktop.scoring.decisions import DECISION_LABELS
+from sme_review_desktop.scoring.scheme import CriterionSpec
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.messages import show_exception
 
