@@ -469,7 +469,7 @@ def cmd_register_revoke(args: argparse.Namespace) -> int:
 
 def _stats_lines(payload: dict[str, Any]) -> list[str]:
     """``stats`` without --json: the same numbers, a line each."""
-    from sme_review_desktop.overview.dossier_list import DECISION_LABELS
+    from sme_review_desktop.scoring.decisions import DECISION_LABELS
 
     names = {**DECISION_LABELS, "undecided": "未决定"}
     lines: list[str] = []

@@ -15,8 +15,6 @@ from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.search_keys import name_key, search_key
 
-DECISION_LABELS = {"approved": "拟认定", "rejected": "不予认定", "pool": "纳入培育库"}
-
 
 @dataclass(frozen=True)
 class DossierSummary:

@@ -14,10 +14,10 @@ from sme_review_desktop.models import (
     DossierVersion,
     Publicity,
 )
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
 from sme_review_desktop.overview.round_stats import round_ref, shortfall_sets
 from sme_review_desktop.overview.stats_model import NO_COUNTY, SUGGESTIONS, Selection, Shortfall
 from sme_review_desktop.overview.stats_queries import formal_complete, verdicts_for, versions_query
+from sme_review_desktop.scoring.decisions import DECISION_LABELS
 from sme_review_desktop.store.database import Store
 
 

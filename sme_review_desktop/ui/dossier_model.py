@@ -14,8 +14,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS, DossierSummary
+from sme_review_desktop.overview.dossier_list import DossierSummary
 from sme_review_desktop.rules.engine import Verdict
+from sme_review_desktop.scoring.decisions import DECISION_LABELS
 from sme_review_desktop.text.search_keys import name_key, search_key
 
 Index = QModelIndex | QPersistentModelIndex

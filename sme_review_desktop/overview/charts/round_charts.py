@@ -25,7 +25,6 @@ from sme_review_desktop.overview.charts.base import (
     thin,
     wrap,
 )
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
 from sme_review_desktop.overview.selection import (
     county_selection,
     funnel_selection,
@@ -35,6 +34,7 @@ from sme_review_desktop.overview.stats_model import (
     SUGGESTIONS,
     RoundStats,
 )
+from sme_review_desktop.scoring.decisions import DECISION_LABELS
 
 
 def funnel_chart(stats: RoundStats) -> Chart:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sme_review_desktop.overview.charts.base import Stats, pct
-from sme_review_desktop.overview.dossier_list import DECISION_LABELS
 from sme_review_desktop.overview.stats_model import (
     SUGGESTIONS,
     OverallStats,
     RegisterStats,
     RoundStats,
 )
+from sme_review_desktop.scoring.decisions import DECISION_LABELS
 
 
 def _num(value: float | None) -> str:
