@@ -1,28 +1,24 @@
-"""CLI commands of the trust features: 更正, the audit log, backups and restore."""
+"""CLI: the integrity check, 更正, the audit log, backups and restore."""
 
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from sme_review_desktop import cli
+from sme_review_desktop.cli.common import actor, emit, leaf, open_store
+from sme_review_desktop.cli.scoring import parse_points
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.store.lock import acquire
 from sme_review_desktop.store.paths import data_dir
 
 
-def parse_points(pairs: list[str]) -> dict[str, Decimal | None]:
-    points: dict[str, Decimal | None] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise UserError(f"分数应写成“指标=分数”，如 基本条件=18：{pair}")
-        try:
-            points[name.strip()] = Decimal(value) if value.strip() else None
-        except InvalidOperation:
-            raise UserError(f"“{name}”的分数不是数字：{value}") from None
-    return points
+def cmd_check(args: argparse.Namespace) -> int:
+    from sme_review_desktop.store.integrity import check_store
+
+    report = check_store(open_store(args))
+    emit(args, report.as_json(), "\n".join(report.lines()))
+    return 0 if report.ok else 1
 
 
 def cmd_correct_decision(args: argparse.Namespace) -> int:
@@ -30,9 +26,9 @@ def cmd_correct_decision(args: argparse.Namespace) -> int:
     from sme_review_desktop.scoring.decisions import DECISION_LABELS
 
     correct_decision(
-        cli._store(args), args.round, args.uscc, args.decision, args.reason, cli._actor(args)
+        open_store(args), args.round, args.uscc, args.decision, args.reason, actor(args)
     )
-    cli._emit(args, {"ok": True}, f"已更正认定决定为：{DECISION_LABELS[args.decision]}")
+    emit(args, {"ok": True}, f"已更正认定决定为：{DECISION_LABELS[args.decision]}")
     return 0
 
 
@@ -41,9 +37,9 @@ def cmd_correct_score(args: argparse.Namespace) -> int:
 
     points = parse_points(args.points)
     correct_scores(
-        cli._store(args), args.round, args.expert, args.uscc, points, args.reason, cli._actor(args)
+        open_store(args), args.round, args.expert, args.uscc, points, args.reason, actor(args)
     )
-    cli._emit(args, {"ok": True}, "已更正评分。")
+    emit(args, {"ok": True}, "已更正评分。")
     return 0
 
 
@@ -51,7 +47,7 @@ def _audit_rows(args: argparse.Namespace) -> list[Any]:
     from sme_review_desktop.scoring.experts import find_dossier
     from sme_review_desktop.store.audit_view import audit_rows
 
-    with cli._store(args).read() as session:
+    with open_store(args).read() as session:
         dossier_id = find_dossier(session, args.round, args.uscc).id if args.uscc else None
         return audit_rows(session, args.round, dossier_id)
 
@@ -62,7 +58,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         f"{r.at:%Y-%m-%d %H:%M:%S}  {r.actor}  {r.label}  {r.platform_name}  {r.reason}".rstrip()
         for r in rows
     )
-    cli._emit(args, {"entries": [r.as_json() for r in rows]}, human or "（暂无审计记录）")
+    emit(args, {"entries": [r.as_json() for r in rows]}, human or "（暂无审计记录）")
     return 0
 
 
@@ -72,15 +68,15 @@ def cmd_export_audit(args: argparse.Namespace) -> int:
     rows = _audit_rows(args)
     title = f"审计记录（批次{args.round}" + (f"，{args.uscc}）" if args.uscc else "）")
     target = write_audit(rows, title, Path(args.output))
-    cli._emit(args, {"path": str(target), "entries": len(rows)}, f"已导出审计记录：{target}")
+    emit(args, {"path": str(target), "entries": len(rows)}, f"已导出审计记录：{target}")
     return 0
 
 
 def cmd_backup_create(args: argparse.Namespace) -> int:
     from sme_review_desktop.store.backups import create_archive
 
-    target = create_archive(cli._store(args), Path(args.output))
-    cli._emit(args, {"path": str(target)}, f"已备份到：{target}")
+    target = create_archive(open_store(args), Path(args.output))
+    emit(args, {"path": str(target)}, f"已备份到：{target}")
     return 0
 
 
@@ -89,7 +85,7 @@ def cmd_backup_verify(args: argparse.Namespace) -> int:
 
     report = verify_archive(Path(args.archive))
     payload = {"ok": report.ok, "problems": report.problems, "manifest": report.manifest}
-    cli._emit(args, payload, "\n".join(report.lines()))
+    emit(args, payload, "\n".join(report.lines()))
     return 0 if report.ok else 1
 
 
@@ -97,7 +93,6 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
     from sme_review_desktop.store import audit
     from sme_review_desktop.store.backups import restore_archive
     from sme_review_desktop.store.database import open_store
-    from sme_review_desktop.store.lock import acquire
 
     if args.database_url:
         raise UserError("共享服务器（PostgreSQL）模式请用 pg_restore 恢复数据库。")
@@ -109,21 +104,21 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
             with store.write() as session:
                 audit.record(
                     session,
-                    cli._actor(args),
+                    actor(args),
                     "backup.restore",
                     after={"archive": Path(args.archive).name, **report.manifest.get("counts", {})},
                 )
             store.close()
     payload = {"ok": report.ok, "problems": report.problems}
     lines = report.lines()
-    cli._emit(args, payload, "\n".join([*lines, "已恢复。"] if report.ok else lines))
+    emit(args, payload, "\n".join([*lines, "已恢复。"] if report.ok else lines))
     return 0 if report.ok else 1
 
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
     from sme_review_desktop.store.backups import list_backups
 
-    found = list_backups(cli._store(args))
+    found = list_backups(open_store(args))
     payload = {
         "backups": [
             {"path": str(b.path), "kind": b.kind, "at": b.at.isoformat(), "size": b.size}
@@ -131,13 +126,19 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
         ]
     }
     human = "\n".join(f"{b.at:%Y-%m-%d %H:%M:%S}  {b.kind}  {b.path}" for b in found)
-    cli._emit(args, payload, human or "（暂无自动备份）")
+    emit(args, payload, human or "（暂无自动备份）")
     return 0
 
 
-def register(sub: Any, xsub: Any) -> None:
-    """Add the commands to the top-level and the export sub-parsers."""
-    leaf = cli._leaf
+def add_commands(sub: Any) -> None:
+    """Add this group's commands to the top-level sub-parsers."""
+    leaf(
+        sub,
+        cmd_check,
+        "check",
+        help="完整性检查 integrity check of the store, evidence and audit log",
+    )
+
     correct = sub.add_parser("correct", help="更正（结果公示后） correct a published result")
     csub = correct.add_subparsers(title="correct commands", metavar="WHAT", required=True)
     p = leaf(csub, cmd_correct_decision, "decision", help="更正认定决定", round_id=True)
@@ -152,9 +153,6 @@ def register(sub: Any, xsub: Any) -> None:
 
     p = leaf(sub, cmd_audit, "audit", help="审计记录 the audit log of a round", round_id=True)
     p.add_argument("--uscc", help="只看这家单位 one applicant only")
-    p = leaf(xsub, cmd_export_audit, "audit", help="审计记录 audit log (.xlsx)", round_id=True)
-    p.add_argument("--uscc", help="只看这家单位 one applicant only")
-    p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
 
     backup = sub.add_parser("backup", help="备份与恢复 backup and restore")
     bsub = backup.add_subparsers(title="backup commands", metavar="ACTION", required=True)
@@ -165,3 +163,10 @@ def register(sub: Any, xsub: Any) -> None:
     p = leaf(bsub, cmd_backup_restore, "restore", help="从备份文件恢复（先检查完整性）")
     p.add_argument("archive", help="备份文件 .zip")
     leaf(bsub, cmd_backup_list, "list", help="列出自动备份 automatic backups")
+
+
+def add_exports(xsub: Any) -> None:
+    """Add the audit log to ``sme-review export``."""
+    p = leaf(xsub, cmd_export_audit, "audit", help="审计记录 audit log (.xlsx)", round_id=True)
+    p.add_argument("--uscc", help="只看这家单位 one applicant only")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
