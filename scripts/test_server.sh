@@ -34,13 +34,13 @@ fi
 # the same way the services above do and are left out to keep CI well under its 20 minutes
 # (`bash scripts/test_server.sh tests/cli tests/exports` runs them on the server too).
 SERVER_TESTS=(
-  tests/test_store.py
-  tests/test_server_mode.py
-  tests/test_server_check.py
-  tests/test_integrity.py
-  tests/test_publicity.py
-  tests/test_register.py
-  tests/test_holidays.py
+  tests/store/test_store.py
+  tests/store/test_server_mode.py
+  tests/store/test_server_check.py
+  tests/store/test_integrity.py
+  tests/publicity/test_publicity.py
+  tests/register/test_register.py
+  tests/publicity/test_holidays.py
   tests/importing
   tests/scoring
   tests/ui/test_edit_conflicts.py

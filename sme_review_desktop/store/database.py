@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sme_review_desktop.errors import EditConflict, StoreError
 from sme_review_desktop.migrations import HEAD
+from sme_review_desktop.store.changes import ChangeRecorder, Changes
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,6 +38,8 @@ class Store:
     data_dir: Path
     _sessions: sessionmaker[Session]
     evidence_root: Path | None = None  # server mode: the shared evidence folder
+    # Told what each committed write changed (the app's windows refresh from it).
+    listeners: list[Callable[[Changes], None]] = field(default_factory=list)
 
     @property
     def evidence_dir(self) -> Path:
@@ -63,9 +66,11 @@ class Store:
         Writers take turns, on SQLite (BEGIN IMMEDIATE) and on a server alike (an advisory
         lock held to the end of the transaction): the audit chain appends to the last entry,
         and an import checks for an applicant before adding it. A row changed by another
-        program since this session read it (version_id_col) becomes an EditConflict.
+        program since this session read it (version_id_col) becomes an EditConflict. Once
+        committed, the listeners are told what changed.
         """
         with self._sessions() as session:
+            recorder = ChangeRecorder(session)
             if self.is_sqlite:
                 session.connection(execution_options={"sqlite_immediate": True})
             elif self.engine.dialect.name == "postgresql":
@@ -81,6 +86,14 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+        changes = recorder.changes()
+        if changes is not None:
+            self.announce(changes)
+
+    def announce(self, changes: Changes) -> None:
+        """Tell every listener; they run in the writing thread and must only hand it on."""
+        for listener in list(self.listeners):
+            listener(changes)
 
     def close(self) -> None:
         self.engine.dispose()

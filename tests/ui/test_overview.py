@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from matplotlib.artist import Artist
+from overview.large import build_large
+from overview.scenario import AS_OF, build_scenario
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, QPoint, Qt
 from pytestqt.qtbot import QtBot
-from stats.large import build_large
-from stats.scenario import AS_OF, build_scenario
 
 from sme_review_desktop.overview.charts.base import EMPTY
 from sme_review_desktop.overview.charts.catalogue import OVERALL_CHARTS, ROUND_CHARTS
