@@ -39,7 +39,7 @@ def _main_window(store_dir: Path) -> Any:
     window = MainWindow(open_store(store_dir), Settings(reviewer_name="基准测试"))
     window.resize(1366, 768)
     window.show()
-    while window.model.rowCount() == 0:  # the rows load in a worker; wait for them to show
+    while window.list.model.rowCount() == 0:  # the rows load in a worker; wait for them to show
         wait_for_tasks(100)
         QApplication.processEvents()
     app.processEvents()
@@ -76,15 +76,17 @@ def probe_filter(store_dir: Path, reps: int) -> dict[str, Any]:
     from PySide6.QtTest import QTest
 
     window = _main_window(store_dir)
-    search, table = window.search, window.table
-    counties = [window.county_filter.itemData(i) for i in range(window.county_filter.count())]
+    search, table = window.list.search, window.list.table
+    counties = [
+        window.list.county_filter.itemData(i) for i in range(window.list.county_filter.count())
+    ]
     rng = random.Random(9)
     samples = Samples()
     shown: list[int] = []
 
     def paint() -> None:
         table.viewport().repaint()
-        shown.append(window.proxy.rowCount())
+        shown.append(window.list.proxy.rowCount())
 
     def key(k: Qt.Key | str) -> Callable[[], None]:
         if isinstance(k, str):
@@ -99,11 +101,11 @@ def probe_filter(store_dir: Path, reps: int) -> dict[str, Any]:
         return lambda: search.insert(word)  # what an input method sends: a whole word
 
     def county(code: str) -> Callable[[], None]:
-        combo = window.county_filter
+        combo = window.list.county_filter
         return lambda: combo.setCurrentIndex(combo.findData(code))
 
     def suggestion(index: int) -> Callable[[], None]:
-        return lambda: window.suggestion_filter.setCurrentIndex(index)
+        return lambda: window.list.suggestion_filter.setCurrentIndex(index)
 
     while len(samples.wall) < reps:
         typed = [key(ch) for ch in rng.choice(initials)]
@@ -117,7 +119,7 @@ def probe_filter(store_dir: Path, reps: int) -> dict[str, Any]:
             samples.time(action, paint)
     return {
         **samples.as_json(reps),
-        "rows": window.model.rowCount(),
+        "rows": window.list.model.rowCount(),
         "shown_min": min(shown),
         "shown_max": max(shown),
     }

@@ -213,7 +213,7 @@ class Round:
 
     def show_list(self, count: int) -> None:
         self.main.reload_rounds(select=ROUND)
-        self.shots.wait(lambda: self.main.model.rowCount() == count, "the dossier list")
+        self.shots.wait(lambda: self.main.list.model.rowCount() == count, "the dossier list")
 
 
 def _clause(window: DossierWindow, part_id: str) -> tuple[int, int]:
@@ -338,8 +338,8 @@ def panel(r: Round) -> None:
     r.shots.shoot(meeting, "meeting.png", meeting.reason)
 
     r.show_list(13)
-    r.main.table.selectRow(1)
-    r.shots.shoot(r.main, "main_window.png", r.main.table)
+    r.main.list.table.selectRow(1)
+    r.shots.shoot(r.main, "main_window.png", r.main.list.table)
 
 
 def _review_all(store: Store, dossier_id: int) -> None:
@@ -368,8 +368,8 @@ def publicity_and_certificates(r: Round) -> None:
 
     # From the publicity on, scores and decisions change only by 更正, with a reason.
     r.main.reload_rounds(select=ROUND)
-    r.main.table.selectRow(0)
-    correction = trust_actions.open_correction(r.main)
+    r.main.list.table.selectRow(0)
+    correction = trust_actions.open_correction(r.main, r.main)
     assert isinstance(correction, CorrectionDialog)
     luxi = r.rows["聊城鲁西中小企业综合服务平台"].uscc
     correction.dossier.setCurrentIndex(correction.dossier.findData(luxi))
@@ -431,16 +431,16 @@ def demo_round(store: Store, folder: Path) -> None:
 
 def safety(r: Round) -> None:
     """工具: backups (the automatic ones the round made so far), the integrity check, the log."""
-    backup = trust_actions.open_backup(r.main)
+    backup = trust_actions.open_backup(r.main, r.main)
     assert isinstance(backup, BackupDialog)
     r.shots.shoot(backup, "backup.png", backup.list)
     backup.close()
-    check = trust_actions.open_integrity(r.main)
+    check = trust_actions.open_integrity(r.main, r.main)
     assert isinstance(check, IntegrityDialog)
     r.shots.wait(lambda: check.report is not None, "the integrity check")
     r.shots.shoot(check, "integrity.png", check.text)
     check.close()
-    log = trust_actions.open_audit(r.main)
+    log = trust_actions.open_audit(r.main, r.main)
     assert isinstance(log, AuditWindow)
     r.shots.wait(lambda: log.model.rowCount() > 0, "the audit log")
     log.search.setText("鲁西")

@@ -18,10 +18,10 @@ from reportlab.pdfgen.canvas import Canvas
 from sme_review_desktop.exports import fonts
 from sme_review_desktop.exports.form_template import FormValue, write_form
 from sme_review_desktop.importing.service import import_paths
-from sme_review_desktop.rounds import create_round
+from sme_review_desktop.rounds import create_round, list_rounds
 from sme_review_desktop.rules import uscc
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
-from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.database import Store, open_store
 
 D = Decimal
 
@@ -411,3 +411,11 @@ def load_demo(store: Store, actor: str = "演示") -> list[int]:
                     raise RuntimeError(f"demo package rejected: {result.errors}")
         round_ids.append(rid)
     return round_ids
+
+
+def open_demo_store(data_dir: Path) -> Store:
+    """The demo data set lives in its own store under ``demo/`` of the data folder."""
+    store = open_store(data_dir / "demo")
+    if not list_rounds(store):
+        load_demo(store)
+    return store

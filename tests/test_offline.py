@@ -94,8 +94,10 @@ def test_cli_and_window_run_without_a_network(
         qtbot.addWidget(window)
         window.show()
         window.rounds.setCurrentIndex(window.rounds.findData(2))
-        qtbot.waitUntil(lambda: window.model.rowCount() == 12, timeout=15_000)
-        window.open_dossier(window.model.summary(0).dossier_id)  # the workspace, evidence preview
+        qtbot.waitUntil(lambda: window.list.model.rowCount() == 12, timeout=15_000)
+        window.open_dossier(
+            window.list.model.summary(0).dossier_id
+        )  # the workspace, evidence preview
         qtbot.wait(200)
         wait_for_tasks()
         for w in list(window.dossier_windows.values()):

@@ -23,8 +23,7 @@ from sme_review_desktop import __version__
 from sme_review_desktop.rules.rulebook import Rulebook, all_rulebooks
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.paths import resources_dir
-from sme_review_desktop.ui.app import APP_TITLE
-from sme_review_desktop.ui.welcome import muted
+from sme_review_desktop.ui.branding import APP_TITLE, muted
 
 FONT_LICENCE = resources_dir() / "fonts" / "OFL-LXGWWenKai.txt"
 

@@ -5,62 +5,33 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.store import backups
-from sme_review_desktop.store.database import Store, open_store
+from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.location import locate
 from sme_review_desktop.store.lock import InstanceLock, acquire
-from sme_review_desktop.store.paths import resources_dir
 from sme_review_desktop.store.settings import Settings
+from sme_review_desktop.ui.branding import (
+    APP_ID,
+    APP_TITLE,
+    UI_FONTS,
+    app_icon,
+    bundled_font_families,
+)
 from sme_review_desktop.ui.tasks import run_task
 
 if TYPE_CHECKING:
     from sme_review_desktop.ui.main_window import MainWindow
 
-APP_TITLE = "示范平台认定评审系统"
-APP_ID = "sme-review-desktop"
-BUNDLED_FONT = "LXGWWenKai-Regular.ttf"
-# Office PCs have YaHei, Linux desktops Noto or WenQuanYi; the bundled font is the last resort,
-# so Chinese shows on any machine without anything downloaded.
-UI_FONTS = ["Microsoft YaHei UI", "Noto Sans CJK SC", "WenQuanYi Zen Hei"]
 # Set (to 1) by benchmarks/: the app quits as soon as the window shows its round's dossiers.
 EXIT_WHEN_READY = "SME_REVIEW_EXIT_WHEN_READY"
-
-
-def open_demo_store(data_dir: Path) -> Store:
-    """The demo data set lives in its own store under ``demo/`` of the data folder."""
-    from sme_review_desktop.demo import load_demo
-    from sme_review_desktop.rounds import list_rounds
-
-    store = open_store(data_dir / "demo")
-    if not list_rounds(store):
-        load_demo(store)
-    return store
-
-
-def app_icon() -> QIcon:
-    """The seal icon at every size drawn for it (``installer/make_icons.py``)."""
-    icon = QIcon()
-    folder = resources_dir() / "icons"
-    for name in ("app-32.png", "app-64.png", "app-256.png"):
-        if (folder / name).exists():
-            icon.addFile(str(folder / name))
-    return icon
-
-
-@cache
-def bundled_font_families() -> tuple[str, ...]:
-    """Register the bundled font with Qt (once per process); its family names."""
-    font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / BUNDLED_FONT))
-    return tuple(QFontDatabase.applicationFontFamilies(font_id)) if font_id >= 0 else ()
 
 
 def install_qt_translations(app: QApplication) -> None:
@@ -95,6 +66,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _open_demo(data_dir: Path) -> Store:
+    from sme_review_desktop.demo import open_demo_store  # reportlab: only for the demo
+
+    return open_demo_store(data_dir)
+
+
 def first_run(data_dir: Path, settings: Settings, *, offer_demo: bool) -> Store | None:
     """The welcome while no reviewer is named; the demo store when the reviewer asked for it."""
     from sme_review_desktop.ui.welcome import WelcomeDialog
@@ -111,15 +88,17 @@ def run(data_dir: Path, database_url: str | None = None, *, demo: bool = False) 
 
     settings = Settings.load(data_dir)
     store: Store | None = None
-    if not settings.reviewer_name:
-        store = first_run(data_dir, settings, offer_demo=demo)
+    if not settings.reviewer_name and not demo:
+        # The welcome comes with a real store; --demo goes straight to the demo round (the
+        # reviewer is asked for a name at the first change, as everywhere).
+        store = first_run(data_dir, settings, offer_demo=False)
     lock: InstanceLock | None = None
     where = locate(data_dir, database_url)
     try:
         if where.database_url is None:
             lock = acquire(data_dir)  # a server takes many PCs; a local file only one
         if store is None:
-            store = open_demo_store(data_dir) if demo else where.open()
+            store = _open_demo(data_dir) if demo else where.open()
     except UserError as exc:
         if lock is not None:
             lock.release()

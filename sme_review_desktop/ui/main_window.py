@@ -5,24 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
@@ -30,35 +25,18 @@ from shiboken6 import isValid
 from sme_review_desktop.importing.limits import ImportLimits
 from sme_review_desktop.overview.dossier_list import DossierSummary, dossier_summaries
 from sme_review_desktop.rounds import create_round, list_rounds
+from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.settings import Settings
-from sme_review_desktop.ui.app import APP_TITLE
-from sme_review_desktop.ui.dossier_model import SUMMARY_ROLE, DossierFilterProxy, DossierTableModel
+from sme_review_desktop.ui.branding import APP_TITLE
+from sme_review_desktop.ui.changes import follow, hub
+from sme_review_desktop.ui.dossier_list_panel import DossierListPanel
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.tasks import run_task
 
-
-class DossierTable(QTableView):
-    """The dossier list; folders, zips and workbooks dropped on it are imported."""
-
-    def __init__(self, on_drop: Callable[[list[Path]], None]) -> None:
-        super().__init__()
-        self._on_drop = on_drop
-        self.setAcceptDrops(True)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self._on_drop(paths)
+# What the list shows: a change of any of these redraws it (debounced: a batch of writes, one
+# reload).
+LIST_KINDS = ("dossiers", "review", "scores", "decisions", "publicity", "register", "rounds")
 
 
 class MainWindow(QMainWindow):
@@ -66,7 +44,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store = store
         self.settings = settings or Settings.load(store.data_dir)
-        self.dossier_windows: dict[int, QWidget] = {}
+        self.dossier_windows: dict[int, QWidget] = {}  # one window per dossier
         self.round_windows: list[QWidget] = []
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 720)
@@ -79,97 +57,56 @@ class MainWindow(QMainWindow):
         self.rounds = QComboBox()
         self.rounds.setMinimumContentsLength(24)
         self.new_round_button = QPushButton("新建批次…")
-        self.suggestion_filter = QComboBox()
-        for label, value in (
-            ("全部建议", ""),
-            ("不符合", "unmet"),
-            ("待核", "review"),
-            ("符合", "met"),
-        ):
-            self.suggestion_filter.addItem(label, value)
-        self.county_filter = QComboBox()
-        self.county_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        # Wide enough for 「全部县（市、区）」 and the longest county.
-        self.county_filter.setMinimumContentsLength(6)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：平台、单位、信用代码或拼音首字母（如 lq）")
-        self.search.setClearButtonEnabled(True)
-        self.model = DossierTableModel()
-        self.proxy = DossierFilterProxy()
-        self.proxy.setSourceModel(self.model)
-        self.table = DossierTable(self.import_paths)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((220, 210, 90, 60, 55, 90, 70, 90, 60, 80)):
-            self.table.setColumnWidth(col, width)
+        self.list = DossierListPanel([QLabel("认定批次："), self.rounds, self.new_round_button])
+        self.setCentralWidget(self.list)
         self.loading = QProgressBar()
         self.loading.setRange(0, 0)
         self.loading.setMaximumWidth(160)
         self.loading.hide()
         self.count_label = QLabel()
-
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("认定批次："))
-        bar.addWidget(self.rounds, 2)
-        bar.addWidget(self.new_round_button)
-        bar.addSpacing(12)
-        bar.addWidget(self.suggestion_filter)
-        bar.addWidget(self.county_filter)
-        bar.addWidget(self.search, 2)
-        # A chart of the 概览 can narrow the list to the dossiers behind one bar (show_only).
-        self._only_round: int | None = None
-        self.only_label = QLabel()
-        self.only_label.setStyleSheet("font-weight: bold; color: #8a5a00;")
-        self.only_clear = QPushButton("× 清除筛选")
-        self.only_clear.setToolTip("重新显示本批次的全部申报材料")
-        only = QHBoxLayout()
-        only.setContentsMargins(0, 0, 0, 0)
-        only.addWidget(self.only_label)
-        only.addWidget(self.only_clear)
-        only.addStretch(1)
-        self.only_bar = QWidget()
-        self.only_bar.setLayout(only)
-        self.only_bar.hide()
-        layout = QVBoxLayout()
-        layout.addLayout(bar)
-        layout.addWidget(self.only_bar)
-        layout.addWidget(self.table)
-        central = QWidget()
-        central.setLayout(layout)
-        self.setCentralWidget(central)
         self.reviewer_label = QLabel()
         self.statusBar().addWidget(self.reviewer_label)
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.loading)
         self.statusBar().addPermanentWidget(QLabel(f"数据目录：{self.store.data_dir}"))
         self._show_reviewer()
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(150)
+        self._reload_timer.timeout.connect(self.reload_rounds)
 
-        self.search.textChanged.connect(self._filter_changed)
-        self.suggestion_filter.currentIndexChanged.connect(self._filter_changed)
-        self.county_filter.currentIndexChanged.connect(self._filter_changed)
         self.rounds.currentIndexChanged.connect(self.reload_dossiers)
         self.new_round_button.clicked.connect(self.new_round)
-        self.table.activated.connect(self._open_index)
-        self.only_clear.clicked.connect(self.clear_only)
+        self.list.open_requested.connect(self.open_dossier)
+        self.list.table.dropped.connect(self.import_paths)
+        self.list.counts_changed.connect(self._update_count)
+        follow(self.store, self.on_changes)
+        hub().store_replaced.connect(self.on_store_replaced)
+
+    def on_changes(self, changes: Changes) -> None:
+        """Another window, a worker or this one wrote: redraw the list if it shows that."""
+        if isValid(self) and changes.touches(LIST_KINDS, self.current_round()):
+            self._reload_timer.start()
+
+    def on_store_replaced(self) -> None:
+        """A restore swapped the store: windows showing the old data go; the list reloads."""
+        if not isValid(self):
+            return
+        for w in list(self.dossier_windows.values()) + list(self.round_windows):
+            if isValid(w):
+                w.close()
+        self.reload_rounds()
 
     def _build_menus(self) -> None:
+        from sme_review_desktop.ui import file_actions as files
+
         file_menu = self.menuBar().addMenu("文件(&F)")
         self._action(file_menu, "新建认定批次…", self.new_round, QKeySequence.StandardKey.New)
         self._action(file_menu, "导入申报材料…", self.choose_import, QKeySequence("Ctrl+I"))
         self._action(
             file_menu, "导入文件夹…", self.choose_import_folder, QKeySequence("Ctrl+Shift+I")
         )
-        self._action(file_menu, "导出申报模板…", self.export_template, None)
+        self._action(file_menu, "导出申报模板…", lambda: files.export_template(self), None)
         file_menu.addSeparator()
         self._action(file_menu, "更改评审人姓名…", self.ask_reviewer_name, None)
         file_menu.addSeparator()
@@ -186,11 +123,11 @@ class MainWindow(QMainWindow):
         from sme_review_desktop.ui.trust import actions as trust
 
         panel.addSeparator()
-        self._action(panel, "更正（结果公示后）…", lambda: trust.open_correction(self), None)
+        self._action(panel, "更正（结果公示后）…", lambda: trust.open_correction(self, self), None)
         public = self.menuBar().addMenu("公示与名录(&P)")
         self._action(public, "公示与认定…", self.open_publicity, None)
         self._action(public, "示范平台名录…", self.open_register, None)
-        self._action(public, "导入节假日安排…", self.import_holidays, None)
+        self._action(public, "导入节假日安排…", lambda: files.import_holidays(self, self), None)
         self._action(public, "证书套打版式…", self.open_overlay_designer, None)
         from sme_review_desktop.ui.export_menu import ExportMenu
 
@@ -200,9 +137,9 @@ class MainWindow(QMainWindow):
         self._action(charts, "本批次概览…", self.open_overview, QKeySequence("Ctrl+Shift+O"))
         self._action(charts, "跨批次概览…", lambda: self.open_overview(all_rounds=True), None)
         tools = self.menuBar().addMenu("工具(&T)")
-        self._action(tools, "备份与恢复…", lambda: trust.open_backup(self), None)
-        self._action(tools, "完整性检查…", lambda: trust.open_integrity(self), None)
-        self._action(tools, "审计记录…", lambda: trust.open_audit(self), None)
+        self._action(tools, "备份与恢复…", lambda: trust.open_backup(self, self), None)
+        self._action(tools, "完整性检查…", lambda: trust.open_integrity(self, self), None)
+        self._action(tools, "审计记录…", lambda: trust.open_audit(self, self), None)
         tools.addSeparator()
         self._action(tools, "选项…", self.open_settings, QKeySequence("Ctrl+,"))
         help_menu = self.menuBar().addMenu("帮助(&H)")
@@ -289,8 +226,7 @@ class MainWindow(QMainWindow):
     def reload_dossiers(self) -> None:
         round_id = self.current_round()
         if round_id is None:
-            self.model.set_rows([])
-            self._update_count()
+            self.list.clear()
             return
         self.loading.show()
         run_task(
@@ -305,18 +241,7 @@ class MainWindow(QMainWindow):
         self.loading.hide()
         if round_id != self.current_round():
             return  # the user moved on while this was loading
-        if self._only_round is not None and self._only_round != round_id:
-            self.clear_only()  # a chart's selection belongs to the round it was made in
-        self.model.set_rows(rows)
-        county = self.county_filter.currentData()
-        self.county_filter.blockSignals(True)
-        self.county_filter.clear()
-        self.county_filter.addItem("全部县区", "")
-        for c in self.model.counties():
-            self.county_filter.addItem(c, c)
-        self.county_filter.setCurrentIndex(max(0, self.county_filter.findData(county)))
-        self.county_filter.blockSignals(False)
-        self._filter_changed()
+        self.list.set_rows(round_id, rows)
 
     def _load_failed(self, exc: BaseException) -> None:
         if not isValid(self):
@@ -324,39 +249,21 @@ class MainWindow(QMainWindow):
         self.loading.hide()
         show_exception(self, exc)
 
-    def _filter_changed(self) -> None:
-        self.proxy.set_filters(
-            self.search.text(),
-            self.suggestion_filter.currentData() or "",
-            self.county_filter.currentData() or "",
-        )
-        self._update_count()
-
     def _update_count(self) -> None:
-        self.count_label.setText(f"显示 {self.proxy.rowCount()} / 共 {self.model.rowCount()} 份")
+        shown, total = self.list.counts()
+        self.count_label.setText(f"显示 {shown} / 共 {total} 份")
 
     def show_only(self, round_id: int, dossier_ids: Iterable[int], label: str) -> None:
         """List only these dossiers of the round (a chart's bar), with 清除筛选 to undo it."""
-        ids = frozenset(dossier_ids)
-        self._only_round = round_id
-        self.proxy.set_only(ids)
-        self.only_label.setText(f"筛选：{label}（{len(ids)}份）")
-        self.only_bar.show()
+        self.list.show_only(round_id, dossier_ids, label)
         if self.current_round() != round_id and (i := self.rounds.findData(round_id)) >= 0:
             self.rounds.setCurrentIndex(i)  # loads that round; the selection stays
-        self._update_count()
         self.raise_()
         self.activateWindow()
 
-    def clear_only(self) -> None:
-        self._only_round = None
-        self.proxy.set_only(None)
-        self.only_bar.hide()
-        self._update_count()
-
     def new_round(self) -> None:
+        from sme_review_desktop.ui.reviewer_fields import default_rulebook
         from sme_review_desktop.ui.round_dialog import NewRoundDialog
-        from sme_review_desktop.ui.welcome import default_rulebook
 
         dialog = NewRoundDialog(self, default_rulebook=default_rulebook(self.settings.bureau))
         if not dialog.exec():
@@ -369,11 +276,6 @@ class MainWindow(QMainWindow):
             return
         self.reload_rounds(select=rid)
 
-    def _open_index(self, index: QModelIndex) -> None:
-        summary = self.proxy.data(index, SUMMARY_ROLE)
-        if isinstance(summary, DossierSummary):
-            self.open_dossier(summary.dossier_id)
-
     def open_dossier(self, dossier_id: int) -> QWidget | None:
         if not self.ensure_reviewer():
             return None
@@ -382,9 +284,8 @@ class MainWindow(QMainWindow):
         window = self.dossier_windows.get(dossier_id)
         if window is None:
             window = DossierWindow(self.store, dossier_id, self.actor)
-            window.changed.connect(self.reload_dossiers)
-            window.destroyed.connect(lambda: self.dossier_windows.pop(dossier_id, None))
             self.dossier_windows[dossier_id] = window
+        self._forget_closed()
         window.show()
         window.raise_()
         window.activateWindow()
@@ -418,33 +319,19 @@ class MainWindow(QMainWindow):
         self.import_dialog = ImportDialog(
             self.store, round_id, paths, self.actor, self, ImportLimits.from_settings(self.settings)
         )
-        self.import_dialog.finished.connect(lambda _: self.reload_rounds())
         self.import_dialog.show()
 
-    def export_template(self) -> None:
-        from sme_review_desktop.exports.form_template import write_form
-        from sme_review_desktop.rules.rulebook import all_rulebooks
-
-        books = list(all_rulebooks().values())
-        titles = [b.title for b in books]
-        title, ok = QInputDialog.getItem(self, "导出申报模板", "依据办法：", titles, 0, False)
-        if not ok:
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "保存申报模板", "申报数据表.xlsx", "Excel 工作簿 (*.xlsx)"
-        )
-        if path:
-            try:
-                write_form(Path(path), books[titles.index(title)])
-            except Exception as exc:
-                show_exception(self, exc)
-            else:
-                self.statusBar().showMessage(f"已导出申报模板：{path}", 5000)
-
     def selected_uscc(self) -> str | None:
-        index = self.table.currentIndex()
-        summary = self.proxy.data(index, SUMMARY_ROLE) if index.isValid() else None
-        return summary.uscc if isinstance(summary, DossierSummary) else None
+        summary = self.list.selected()
+        return summary.uscc if summary is not None else None
+
+    def current_round_name(self) -> str:
+        return self.rounds.currentText()
+
+    def _forget_closed(self) -> None:
+        """Drop windows Qt has deleted (they delete themselves on close)."""
+        self.dossier_windows = {k: w for k, w in self.dossier_windows.items() if isValid(w)}
+        self.round_windows = [w for w in self.round_windows if isValid(w)]
 
     # publicity and register ----------------------------------------------------------------
     def open_publicity(self) -> QWidget | None:
@@ -457,7 +344,6 @@ class MainWindow(QMainWindow):
         from sme_review_desktop.ui.publicity_dialog import PublicityDialog
 
         dialog = PublicityDialog(self.store, round_id, self.actor, self)
-        dialog.finished.connect(lambda _: self.reload_rounds())
         dialog.show()
         return dialog
 
@@ -491,23 +377,6 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def import_holidays(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "导入节假日安排（放假与调休上班日期）", "", "节假日表 (*.xlsx *.csv)"
-        )
-        if not path or not self.ensure_reviewer():
-            return
-        from sme_review_desktop.publicity.holidays import import_holidays
-
-        try:
-            years = import_holidays(self.store, Path(path), self.actor)
-        except Exception as exc:
-            show_exception(self, exc)
-            return
-        QMessageBox.information(
-            self, "节假日安排", f"已导入{'、'.join(map(str, years))}年的放假与调休安排。"
-        )
-
     # panel ---------------------------------------------------------------------------------
     def _round_dialog(self, which: str) -> QWidget | None:
         round_id = self.current_round()
@@ -529,8 +398,8 @@ class MainWindow(QMainWindow):
             widget = ScoreGridWindow(self.store, round_id, self.actor)
         else:
             widget = MeetingWindow(self.store, round_id, self.actor)
+        self._forget_closed()
         self.round_windows.append(widget)
-        widget.destroyed.connect(lambda: self.reload_dossiers())
         if which == "meeting":
             widget.showFullScreen()
         else:

@@ -33,7 +33,9 @@ from sme_review_desktop.publicity.service import (
     start_publicity,
 )
 from sme_review_desktop.publicity.workdays import format_period
+from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 
 
@@ -131,6 +133,11 @@ class PublicityDialog(QDialog):
         settle.clicked.connect(self.settle_selected)
         self.finalize_button.clicked.connect(self.confirm_finalize)
         self.refresh(first=True)
+        follow(store, self.on_changes)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(("decisions", "publicity", "calendar"), self.round_id):
+            self.refresh()
 
     def refresh(self, first: bool = False) -> None:
         state = publicity_state(self.store, self.round_id)

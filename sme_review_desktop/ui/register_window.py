@@ -26,7 +26,9 @@ from sme_review_desktop.register.platforms import (
     register_rows,
     revoke,
 )
+from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 
 COLUMNS = [
@@ -84,6 +86,11 @@ class RegisterWindow(QWidget):
         complaint.clicked.connect(self.ask_complaint)
         revoke_button.clicked.connect(self.ask_revoke)
         self.refresh()
+        follow(store, self.on_changes)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(("register", "publicity")):
+            self.refresh()
 
     @property
     def today(self) -> date:

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from sme_review_desktop.store.server_check import Finding, ServerFields, check_server, server_fields
 from sme_review_desktop.store.settings import Settings
+from sme_review_desktop.ui.branding import muted
 from sme_review_desktop.ui.messages import show_error
+from sme_review_desktop.ui.reviewer_fields import BUREAUS, reviewer_name
 from sme_review_desktop.ui.tasks import run_task
-from sme_review_desktop.ui.welcome import BUREAUS, muted, reviewer_name
 
 
 def _spin(value: int, low: int, high: int, suffix: str) -> QSpinBox:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,39 +23,10 @@ from PySide6.QtWidgets import (
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.paths import resources_dir
 from sme_review_desktop.store.settings import Settings
+from sme_review_desktop.ui.branding import muted
 from sme_review_desktop.ui.messages import show_error, show_exception
+from sme_review_desktop.ui.reviewer_fields import BUREAUS, reviewer_name
 from sme_review_desktop.ui.tasks import run_task
-
-# (label shown, value kept in Settings.bureau, the measure new rounds default to)
-BUREAUS: tuple[tuple[str, str, str], ...] = (
-    ("聊城市", "聊城", "liaocheng-2021"),
-    ("西安市", "西安", "xian-2018"),
-    ("其他", "其他", ""),
-)
-
-
-def muted(label: QLabel) -> None:
-    """Secondary text in the platform's placeholder colour (a palette, not a style sheet, so the
-    label keeps following the dialog's font)."""
-    palette = label.palette()
-    palette.setColor(
-        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
-    )
-    label.setPalette(palette)
-
-
-def reviewer_name(field: QLineEdit) -> str:
-    """The name typed, or "" after telling the user it is needed (it signs every change)."""
-    name = field.text().strip()
-    if not name:
-        show_error(field.window(), "请填写评审人姓名：它记入每一条审核记录。")
-        field.setFocus()
-    return name
-
-
-def default_rulebook(bureau: str) -> str:
-    """The measure a new round of this bureau starts from ("" when the bureau has none)."""
-    return next((rulebook for _, value, rulebook in BUREAUS if value == bureau), "")
 
 
 class WelcomeDialog(QDialog):
@@ -158,7 +129,7 @@ class WelcomeDialog(QDialog):
             super().accept()
             return
         # Writing and importing 24 demo packages takes seconds: off the UI thread.
-        from sme_review_desktop.ui.app import open_demo_store
+        from sme_review_desktop.demo import open_demo_store
 
         self._busy(True)
         data_dir = self.data_dir

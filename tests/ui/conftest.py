@@ -15,5 +15,5 @@ def main_window(qtbot: QtBot, demo_store: Store) -> MainWindow:
     window = MainWindow(demo_store, Settings(reviewer_name="张评审"))
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=15_000)
+    qtbot.waitUntil(lambda: window.list.model.rowCount() > 0, timeout=15_000)
     return window

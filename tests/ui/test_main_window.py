@@ -15,42 +15,48 @@ from sme_review_desktop.ui.main_window import MainWindow
 
 def test_lists_the_demo_round_with_its_columns(main_window: MainWindow) -> None:
     assert main_window.rounds.count() == 2
-    assert main_window.proxy.rowCount() == 12
-    model = main_window.model
+    assert main_window.list.proxy.rowCount() == 12
+    model = main_window.list.model
     labels = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)]
     assert labels[:7] == ["平台名称", "运营单位", "县区", "类别", "版本", "形式审查", "系统建议"]
 
 
 def test_search_by_name_code_and_pinyin_initials(qtbot: QtBot, main_window: MainWindow) -> None:
     # QTest can only type ASCII; Chinese arrives through the input method as whole text.
-    main_window.search.setText("临清")
-    assert main_window.proxy.rowCount() == 1
-    assert "临清" in main_window.proxy.index(0, 0).data()
-    main_window.search.clear()
-    qtbot.keyClicks(main_window.search, "MA3C0004")
-    assert main_window.proxy.rowCount() == 1
-    assert "茌平" in main_window.proxy.index(0, 0).data()
-    main_window.search.clear()
-    qtbot.keyClicks(main_window.search, "lqzc")  # 临清轴承
-    assert main_window.proxy.rowCount() == 1
-    assert main_window.proxy.index(0, 0).data().startswith("临清轴承")
+    main_window.list.search.setText("临清")
+    assert main_window.list.proxy.rowCount() == 1
+    assert "临清" in main_window.list.proxy.index(0, 0).data()
+    main_window.list.search.clear()
+    qtbot.keyClicks(main_window.list.search, "MA3C0004")
+    assert main_window.list.proxy.rowCount() == 1
+    assert "茌平" in main_window.list.proxy.index(0, 0).data()
+    main_window.list.search.clear()
+    qtbot.keyClicks(main_window.list.search, "lqzc")  # 临清轴承
+    assert main_window.list.proxy.rowCount() == 1
+    assert main_window.list.proxy.index(0, 0).data().startswith("临清轴承")
 
 
 def test_filter_by_suggestion_and_county(main_window: MainWindow) -> None:
-    unmet = main_window.suggestion_filter.findData("unmet")
-    main_window.suggestion_filter.setCurrentIndex(unmet)
-    shown = [main_window.proxy.index(r, 6).data() for r in range(main_window.proxy.rowCount())]
+    unmet = main_window.list.suggestion_filter.findData("unmet")
+    main_window.list.suggestion_filter.setCurrentIndex(unmet)
+    shown = [
+        main_window.list.proxy.index(r, 6).data() for r in range(main_window.list.proxy.rowCount())
+    ]
     assert shown and set(shown) == {"不符合"}
-    main_window.suggestion_filter.setCurrentIndex(0)
-    main_window.county_filter.setCurrentIndex(main_window.county_filter.findData("东昌府区"))
-    counties = {main_window.proxy.index(r, 2).data() for r in range(main_window.proxy.rowCount())}
+    main_window.list.suggestion_filter.setCurrentIndex(0)
+    main_window.list.county_filter.setCurrentIndex(
+        main_window.list.county_filter.findData("东昌府区")
+    )
+    counties = {
+        main_window.list.proxy.index(r, 2).data() for r in range(main_window.list.proxy.rowCount())
+    }
     assert counties == {"东昌府区"}
     assert "显示" in main_window.count_label.text()
 
 
 def test_sorting_by_suggestion_puts_unmet_first(main_window: MainWindow) -> None:
-    main_window.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
-    assert main_window.proxy.index(0, 6).data() == "不符合"
+    main_window.list.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
+    assert main_window.list.proxy.index(0, 6).data() == "不符合"
 
 
 def test_new_round_from_the_app(
@@ -101,9 +107,9 @@ def test_dropping_a_package_on_the_list_imports_it(
         Qt.MouseButton.NoButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    main_window.table.dropEvent(event)
+    main_window.list.table.dropEvent(event)
     dialog = main_window.import_dialog
     qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
     assert [r.status for r in dialog.results] == ["imported"]
     dialog.accept()
-    qtbot.waitUntil(lambda: main_window.model.rowCount() == 13, timeout=15_000)
+    qtbot.waitUntil(lambda: main_window.list.model.rowCount() == 13, timeout=15_000)

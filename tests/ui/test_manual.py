@@ -108,7 +108,7 @@ def _menus(window: QMainWindow) -> dict[str, set[str]]:
 
 
 def test_every_menu_path_in_the_manual_is_in_the_app(qtbot: QtBot, main_window: MainWindow) -> None:
-    dossier = main_window.open_dossier(main_window.model.summary(0).dossier_id)
+    dossier = main_window.open_dossier(main_window.list.model.summary(0).dossier_id)
     assert isinstance(dossier, DossierWindow)
     qtbot.addWidget(dossier)
     windows = [_menus(main_window), _menus(dossier)]

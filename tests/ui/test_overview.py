@@ -120,10 +120,10 @@ def test_clicking_a_bar_lists_its_dossiers_in_the_main_window(
     window.tabs.setCurrentWidget(funnel)
     bar = next(a for a, s in funnel.chart.targets.items() if s.key == ("suggestion", "unmet"))
     click(qtbot, funnel, bar)
-    table = main_window.proxy
+    table = main_window.list.proxy
     qtbot.waitUntil(lambda: table.rowCount() == unmet)
-    assert main_window.only_bar.isVisibleTo(main_window)
-    assert main_window.only_label.text() == f"筛选：系统建议：不符合（{unmet}份）"
+    assert main_window.list.only_bar.isVisibleTo(main_window)
+    assert main_window.list.only_label.text() == f"筛选：系统建议：不符合（{unmet}份）"
     assert all(table.data(table.index(r, 6)) == "不符合" for r in range(table.rowCount()))
     assert f"显示 {unmet} / 共 12 份" in main_window.count_label.text()
 
@@ -133,10 +133,10 @@ def test_clicking_a_bar_lists_its_dossiers_in_the_main_window(
     click(qtbot, shortfalls, bar)
     first = window.stats.shortfalls[0]
     qtbot.waitUntil(lambda: table.rowCount() == first.dossiers)
-    assert selection.label in main_window.only_label.text()
+    assert selection.label in main_window.list.only_label.text()
 
-    main_window.only_clear.click()
-    assert table.rowCount() == 12 and not main_window.only_bar.isVisibleTo(main_window)
+    main_window.list.only_clear.click()
+    assert table.rowCount() == 12 and not main_window.list.only_bar.isVisibleTo(main_window)
 
 
 def test_a_selection_switches_the_main_window_to_its_round(
@@ -160,11 +160,13 @@ def test_a_selection_switches_the_main_window_to_its_round(
     first = window.stats.by_county[0]
     assert selection.label == f"{first.county}：申报"
     # The main window loads round 2 (12 dossiers as round 1 has) and keeps the selection.
-    qtbot.waitUntil(lambda: main_window.proxy.rowCount() == first.dossiers, timeout=15_000)
-    shown = {main_window.proxy.index(r, 2).data() for r in range(main_window.proxy.rowCount())}
+    qtbot.waitUntil(lambda: main_window.list.proxy.rowCount() == first.dossiers, timeout=15_000)
+    shown = {
+        main_window.list.proxy.index(r, 2).data() for r in range(main_window.list.proxy.rowCount())
+    }
     assert shown == {first.county}
     main_window.rounds.setCurrentIndex(main_window.rounds.findData(1))  # another round: cleared
-    qtbot.waitUntil(lambda: not main_window.only_bar.isVisibleTo(main_window), timeout=15_000)
+    qtbot.waitUntil(lambda: not main_window.list.only_bar.isVisibleTo(main_window), timeout=15_000)
 
 
 def test_the_charts_follow_changes_to_the_data(qtbot: QtBot, main_window: MainWindow) -> None:
@@ -266,4 +268,4 @@ def test_ten_thousand_dossiers_stay_responsive(qtbot: QtBot, large_store: Store)
     clicked = time.perf_counter()
     window.panels["funnel"].select_at(0)  # 收到申报: all 10,012 dossiers
     assert time.perf_counter() - clicked < 5
-    assert main.only_label.text().endswith("（10012份）")
+    assert main.list.only_label.text().endswith("（10012份）")

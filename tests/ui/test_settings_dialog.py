@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from sme_review_desktop.store.server_check import server_fields
 from sme_review_desktop.store.settings import Settings
-from sme_review_desktop.ui import settings_dialog, welcome
+from sme_review_desktop.ui import reviewer_fields, settings_dialog, welcome
 from sme_review_desktop.ui.main_window import MainWindow
 from sme_review_desktop.ui.settings_dialog import SettingsDialog
 
@@ -20,6 +20,7 @@ def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     said: list[str] = []
     monkeypatch.setattr(settings_dialog, "show_error", lambda _p, text: said.append(text))
     monkeypatch.setattr(welcome, "show_error", lambda _p, text: said.append(text))
+    monkeypatch.setattr(reviewer_fields, "show_error", lambda _p, text: said.append(text))
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: said.append(text) or 0)
     return said
 

@@ -37,7 +37,7 @@ def _menu(window: MainWindow, title: str) -> list[str]:
 
 
 def _approve_and_publish(window: MainWindow, n: int = 2) -> list[str]:
-    codes = [window.model.summary(r).uscc for r in range(n)]
+    codes = [window.list.model.summary(r).uscc for r in range(n)]
     for code in codes:
         decide(window.store, 1, code, "approved", "评审合格", "组长")
     start_publicity(window.store, 1, date(2026, 9, 28), "秘书")
@@ -45,8 +45,8 @@ def _approve_and_publish(window: MainWindow, n: int = 2) -> list[str]:
 
 
 def _decision_shown(window: MainWindow, uscc: str) -> str | None:
-    for row in range(window.model.rowCount()):
-        summary = window.model.summary(row)
+    for row in range(window.list.model.rowCount()):
+        summary = window.list.model.summary(row)
         if summary.uscc == uscc:
             return summary.decision
     return None
@@ -62,7 +62,7 @@ def test_backup_then_restore_from_the_dialog(
 ) -> None:
     monkeypatch.setattr(QMessageBox, "information", lambda *a: QMessageBox.StandardButton.Ok)
     codes = _approve_and_publish(main_window)
-    dialog = actions.open_backup(main_window)
+    dialog = actions.open_backup(main_window, main_window)
     assert isinstance(dialog, BackupDialog)
     qtbot.addWidget(dialog)
     assert dialog.list.topLevelItemCount() >= 1  # the demo import's 导入前 backup is listed
@@ -100,7 +100,7 @@ def test_a_damaged_archive_is_refused_in_the_dialog(
 ) -> None:
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
-    dialog = actions.open_backup(main_window)
+    dialog = actions.open_backup(main_window, main_window)
     assert isinstance(dialog, BackupDialog)
     qtbot.addWidget(dialog)
     bad = tmp_path / "坏.zip"
@@ -114,7 +114,7 @@ def test_a_damaged_archive_is_refused_in_the_dialog(
 def test_integrity_check_passes_then_names_a_tampered_file(
     qtbot: QtBot, main_window: MainWindow
 ) -> None:
-    dialog = actions.open_integrity(main_window)
+    dialog = actions.open_integrity(main_window, main_window)
     assert isinstance(dialog, IntegrityDialog)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=30_000)
@@ -126,7 +126,7 @@ def test_integrity_check_passes_then_names_a_tampered_file(
     path = EvidenceStore(main_window.store.evidence_dir).blob_path(sha)
     path.chmod(0o644)
     path.write_bytes(path.read_bytes() + b"tampered")
-    again = actions.open_integrity(main_window)
+    again = actions.open_integrity(main_window, main_window)
     assert isinstance(again, IntegrityDialog)
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: again.report is not None, timeout=30_000)
@@ -138,7 +138,7 @@ def test_audit_log_per_round_per_dossier_filter_and_export(
     qtbot: QtBot, main_window: MainWindow, tmp_path: Path
 ) -> None:
     codes = _approve_and_publish(main_window)
-    window = actions.open_audit(main_window)
+    window = actions.open_audit(main_window, main_window)
     assert isinstance(window, AuditWindow)
     qtbot.addWidget(window)
     with main_window.store.read() as session:
@@ -154,7 +154,7 @@ def test_audit_log_per_round_per_dossier_filter_and_export(
     ws = load_workbook(target).active
     assert ws is not None and ws.max_row == len(expected) + 2
 
-    dossier = main_window.open_dossier(main_window.model.summary(0).dossier_id)
+    dossier = main_window.open_dossier(main_window.list.model.summary(0).dossier_id)
     assert dossier is not None
     qtbot.addWidget(dossier)
     one = dossier.show_audit()  # type: ignore[attr-defined]
@@ -169,8 +169,8 @@ def test_correction_dialog_needs_a_reason_then_corrects(
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
     codes = _approve_and_publish(main_window)
-    main_window.table.selectRow(1)
-    dialog = actions.open_correction(main_window)
+    main_window.list.table.selectRow(1)
+    dialog = actions.open_correction(main_window, main_window)
     assert isinstance(dialog, CorrectionDialog)
     qtbot.addWidget(dialog)
     assert dialog.dossier.currentData() == codes[1]  # the selected dossier is preselected
@@ -184,7 +184,7 @@ def test_correction_dialog_needs_a_reason_then_corrects(
     assert decisions == ["approved", "rejected"]
     assert rows[0].action == "correction.decision" and rows[0].uscc == codes[1]
     # a score correction needs an expert who scored; with none the service says so
-    dialog2 = actions.open_correction(main_window)
+    dialog2 = actions.open_correction(main_window, main_window)
     assert isinstance(dialog2, CorrectionDialog)
     qtbot.addWidget(dialog2)
     dialog2.kind.setCurrentIndex(1)

@@ -19,12 +19,12 @@ from sme_review_desktop.ui.workspace.dossier_window import DossierWindow
 
 
 def _open(qtbot: QtBot, main_window: MainWindow, name: str) -> DossierWindow:
-    main_window.search.setText(name)
-    index = main_window.proxy.index(0, 0)
-    main_window.table.setCurrentIndex(index)
-    qtbot.keyClick(main_window.table, Qt.Key.Key_Return)
+    main_window.list.search.setText(name)
+    index = main_window.list.proxy.index(0, 0)
+    main_window.list.table.setCurrentIndex(index)
+    qtbot.keyClick(main_window.list.table, Qt.Key.Key_Return)
     window = main_window.dossier_windows[
-        main_window.model.summary(main_window.proxy.mapToSource(index).row()).dossier_id
+        main_window.list.model.summary(main_window.list.proxy.mapToSource(index).row()).dossier_id
     ]
     assert isinstance(window, DossierWindow)
     qtbot.addWidget(window)

@@ -17,10 +17,11 @@ from sme_review_desktop.rules.rulebook import all_rulebooks
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.paths import resources_dir
 from sme_review_desktop.store.settings import Settings
-from sme_review_desktop.ui import welcome
+from sme_review_desktop.ui import reviewer_fields, welcome
 from sme_review_desktop.ui.about import AboutDialog, LicenceDialog
-from sme_review_desktop.ui.app import BUNDLED_FONT, app_icon, bundled_font_families
-from sme_review_desktop.ui.welcome import WelcomeDialog, default_rulebook
+from sme_review_desktop.ui.branding import BUNDLED_FONT, app_icon, bundled_font_families
+from sme_review_desktop.ui.reviewer_fields import default_rulebook
+from sme_review_desktop.ui.welcome import WelcomeDialog
 
 
 def fill(dialog: WelcomeDialog, name: str, bureau: str, demo: bool) -> None:
@@ -48,6 +49,7 @@ def test_welcome_refuses_an_empty_name(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(welcome, "show_error", lambda _parent, message: shown.append(message))
+    monkeypatch.setattr(reviewer_fields, "show_error", lambda _p, message: shown.append(message))
     dialog = WelcomeDialog(tmp_path / "data")
     qtbot.addWidget(dialog)
     fill(dialog, "   ", "聊城", demo=False)

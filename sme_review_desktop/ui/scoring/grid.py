@@ -29,8 +29,10 @@ from sme_review_desktop.errors import EditConflict, UserError
 from sme_review_desktop.scoring.entry import GridRow, enter_scores, expert_grid
 from sme_review_desktop.scoring.experts import add_expert, expert_names
 from sme_review_desktop.scoring.scheme import CriterionSpec
+from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain
+from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,6 +56,23 @@ class ScoreGridModel(QAbstractTableModel):
             expert_grid(self.store, self.round_id, expert) if expert else ([], [])
         )
         self.endResetModel()
+
+    def refresh(self) -> None:
+        """Re-read the expert's scores in place: the current cell and any editor stay."""
+        if not self.expert:
+            return
+        criteria, rows = expert_grid(self.store, self.round_id, self.expert)
+        same_shape = criteria == self.criteria and [r.dossier_id for r in rows] == [
+            r.dossier_id for r in self.rows
+        ]
+        if not same_shape:
+            self.load(self.expert)
+            return
+        self.rows = rows
+        if rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(rows) - 1, self.columnCount() - 1)
+            )
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -206,6 +225,11 @@ class ScoreGridWindow(QWidget):
         self.sheet_button.clicked.connect(self._ask_sheet)
         self.import_button.clicked.connect(self._ask_import)
         self.reload_experts()
+        follow(store, self.on_changes)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(("scores", "dossiers"), self.round_id):
+            self.model.refresh()
 
     def reload_experts(self, select: str = "") -> None:
         self.experts.blockSignals(True)

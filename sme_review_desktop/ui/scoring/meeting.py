@@ -22,8 +22,10 @@ from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.decisions import DECISION_LABELS, decide
 from sme_review_desktop.scoring.meeting import Slide, meeting_slides
+from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain
+from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 
 
@@ -92,6 +94,24 @@ class MeetingWindow(QWidget):
             )
         QShortcut(QKeySequence("F11"), self).activated.connect(self._toggle_full)
         self.go(0)
+        follow(store, self.on_changes)
+
+    def on_changes(self, changes: Changes) -> None:
+        """Scores entered or a decision taken elsewhere: the slide shows it, the place and a
+        reason being typed stay."""
+        if not changes.touches(("scores", "decisions", "review", "dossiers"), self.round_id):
+            return
+        current = self.slide.uscc if self.slides else None
+        typed, stored = self.reason.text(), (self.slide.scores.reason if self.slides else "")
+        self.slides = meeting_slides(self.store, self.round_id)
+        at = next((n for n, s in enumerate(self.slides) if s.uscc == current), self.index)
+        if not self.slides:
+            self.go(0)
+            return
+        self.index = max(0, min(at, len(self.slides) - 1))
+        self.show_slide()
+        if typed != stored and self.slide.uscc == current:
+            self.reason.setText(typed)
 
     def _toggle_full(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
@@ -168,10 +188,10 @@ class MeetingWindow(QWidget):
             )
         except Exception as exc:
             show_exception(self, exc)
-            if not isinstance(exc, EditConflict):
-                return
-        self.slides = meeting_slides(self.store, self.round_id)  # a conflict shows the stored one
-        self.show_slide()
+            if isinstance(exc, EditConflict):  # nothing was written: show what is stored
+                self.slides = meeting_slides(self.store, self.round_id)
+                self.show_slide()
+        # Written: on_changes has already redrawn the slide from the store.
 
     def render_buttons(self) -> None:
         for value, button in self.buttons.items():

@@ -1,8 +1,10 @@
-"""The 工具 menu and 评审 → 更正: opening the trust windows from the main window."""
+"""The 工具 menu and 评审 → 更正: opening the trust windows for the main window.
+
+Each takes the parent widget and the :class:`Host` (the main window seen through what these
+dialogs need of it); a restore announces ``store_replaced`` and every window handles that.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -11,54 +13,46 @@ from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.experts import expert_names
 from sme_review_desktop.scoring.scheme import scheme_specs
+from sme_review_desktop.ui.changes import hub
+from sme_review_desktop.ui.host import Host
 
-if TYPE_CHECKING:
-    from sme_review_desktop.ui.main_window import MainWindow
 
-
-def open_backup(window: MainWindow) -> QWidget | None:
+def open_backup(parent: QWidget, window: Host) -> QWidget | None:
     if not window.ensure_reviewer():
         return None
     from sme_review_desktop.ui.trust.backup_dialog import BackupDialog
 
-    dialog = BackupDialog(window.store, window.settings, window.actor, window)
-    dialog.restored.connect(lambda: _after_restore(window))
+    dialog = BackupDialog(window.store, window.settings, window.actor, parent)
+    dialog.restored.connect(hub().store_replaced)
     dialog.show()
     return dialog
 
 
-def _after_restore(window: MainWindow) -> None:
-    # The engine reconnects to the restored file; windows showing the old data must go.
-    for w in list(window.dossier_windows.values()) + list(window.round_windows):
-        w.close()
-    window.reload_rounds()
-
-
-def open_integrity(window: MainWindow) -> QWidget:
+def open_integrity(parent: QWidget, window: Host) -> QWidget:
     from sme_review_desktop.ui.trust.integrity_dialog import IntegrityDialog
 
-    dialog = IntegrityDialog(window.store, window)
+    dialog = IntegrityDialog(window.store, parent)
     dialog.show()
     dialog.start()
     return dialog
 
 
-def open_audit(window: MainWindow) -> QWidget | None:
+def open_audit(parent: QWidget, window: Host) -> QWidget | None:
     round_id = window.current_round()
     if round_id is None:
-        QMessageBox.information(window, "审计记录", "请先选择一个认定批次。")
+        QMessageBox.information(parent, "审计记录", "请先选择一个认定批次。")
         return None
     from sme_review_desktop.ui.trust.audit_window import AuditWindow
 
-    dialog = AuditWindow(window.store, window.rounds.currentText(), window, round_id=round_id)
+    dialog = AuditWindow(window.store, window.current_round_name(), parent, round_id=round_id)
     dialog.show()
     return dialog
 
 
-def open_correction(window: MainWindow) -> QWidget | None:
+def open_correction(parent: QWidget, window: Host) -> QWidget | None:
     round_id = window.current_round()
     if round_id is None:
-        QMessageBox.information(window, "更正", "请先选择一个认定批次。")
+        QMessageBox.information(parent, "更正", "请先选择一个认定批次。")
         return None
     if not window.ensure_reviewer():
         return None
@@ -75,9 +69,8 @@ def open_correction(window: MainWindow) -> QWidget | None:
         expert_names(window.store, round_id),
         specs,
         decisions,
-        window,
+        parent,
         uscc=window.selected_uscc(),
     )
-    dialog.accepted.connect(window.reload_dossiers)
     dialog.show()
     return dialog

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,9 +29,11 @@ from sme_review_desktop.review import walkthrough as review
 from sme_review_desktop.review.walkthrough import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult
 from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.evidence import EvidenceCorrupt, EvidenceStore
 from sme_review_desktop.text.numbering import clause_label
+from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.workspace.commands import (
     LinkEvidence,
@@ -48,8 +50,6 @@ from sme_review_desktop.ui.workspace.shortcuts import SHORTCUTS
 
 
 class DossierWindow(QMainWindow):
-    changed = Signal()
-
     def __init__(
         self, store: Store, dossier_id: int, actor: str, version: int | None = None
     ) -> None:
@@ -66,6 +66,14 @@ class DossierWindow(QMainWindow):
         self._bind_keys()
         self._load_version_widgets()
         self.show_current()
+        follow(store, self.on_changes)
+
+    # Its own ticks, notes and links it shows already; these it learns from other windows.
+    FOLLOWS = ("dossiers", "decisions", "scores", "publicity", "register")
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches_dossier(self.FOLLOWS, self.dossier_id, self.ws.round_id):
+            self.reload()
 
     # construction -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -196,7 +204,6 @@ class DossierWindow(QMainWindow):
         self.tree.refresh(self.ws, self.items)
         self._update_progress()
         self.show_current()
-        self.changed.emit()
 
     def _switch_version(self) -> None:
         version = self.versions.currentData()

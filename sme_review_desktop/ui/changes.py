@@ -1,0 +1,68 @@
+"""One broadcast of what changed, for every open window (Anki's ``operation_did_execute``).
+
+The store tells its listeners what each committed write changed (``store.changes``), in the
+thread that wrote; the hub re-emits that in the GUI thread as ``changed``. Each window follows
+the kinds it shows and redraws itself; no window reaches into another, and nothing rides on a
+window's ``destroyed``. A restore, which swaps the whole store, is ``store_replaced``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from shiboken6 import isValid
+
+from sme_review_desktop.store.changes import Changes
+from sme_review_desktop.store.database import Store
+
+
+class ChangeHub(QObject):
+    """Lives in the GUI thread; one per application."""
+
+    changed = Signal(object)  # Changes
+    store_replaced = Signal()
+    _arrived = Signal(object)  # emitted in any thread, delivered (queued) in the GUI thread
+
+    def __init__(self, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self._arrived.connect(self.changed)
+
+
+class _Relay:
+    """The store's listener: hands each change to the hub, from whichever thread wrote."""
+
+    def __init__(self, hub: ChangeHub) -> None:
+        self.hub = hub
+
+    def __call__(self, changes: Changes) -> None:
+        if isValid(self.hub):
+            self.hub._arrived.emit(changes)
+
+
+_hub: ChangeHub | None = None
+
+
+def hub() -> ChangeHub:
+    """The application's hub, made on first use (in the GUI thread: windows ask for it)."""
+    global _hub
+    if _hub is None or not isValid(_hub):
+        _hub = ChangeHub(QCoreApplication.instance())
+    return _hub
+
+
+def relay(store: Store) -> ChangeHub:
+    """Make the store's writes reach the hub (once per store)."""
+    h = hub()
+    store.listeners[:] = [
+        x for x in store.listeners if not (isinstance(x, _Relay) and x.hub is not h)
+    ]
+    if not any(isinstance(x, _Relay) for x in store.listeners):
+        store.listeners.append(_Relay(h))
+    return h
+
+
+def follow(store: Store, on_changes: Callable[[Changes], None]) -> None:
+    """Call ``on_changes`` (a method of a window: Qt drops the connection with the window) in
+    the GUI thread after every write to ``store``, whichever window or worker made it."""
+    relay(store).changed.connect(on_changes)
