@@ -14,6 +14,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from sme_review_desktop.exports import tounicode  # noqa: F401  (UTF-16 ToUnicode for 𠮷)
 from sme_review_desktop.store.paths import resources_dir
 
 # Every PDF the app writes has plain Flate streams, without reportlab's ASCII85 layer: that
