@@ -114,7 +114,7 @@ def _alembic_config() -> Config:
     from alembic.config import Config  # only when migrating: its import costs 0.4 s
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
     return cfg
 
 
