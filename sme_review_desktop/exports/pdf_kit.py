@@ -63,15 +63,18 @@ def grid(
     return table
 
 
-def check_glyphs(texts: Sequence[tuple[str, str]], font: str | None = None) -> None:
+def check_glyphs(
+    texts: Sequence[tuple[str, str]], font: str | None = None, *, fallback: bool = False
+) -> None:
     """Refuse before writing if any variable text has a character the font cannot draw.
 
     ``texts`` pairs each text with where it comes from, for the message; ``font`` defaults to
-    the bundled one.
+    the bundled one; with ``fallback``, the text is set with the bundled font standing in for
+    characters the font lacks (``fonts.split_runs``), so only what neither has is refused.
     """
     font = font or fonts.register()
     for text, where in texts:
-        missing = fonts.missing_glyphs(text, font)
+        missing = fonts.missing_glyphs(text, font, fallback=fallback)
         if missing:
             shown = "、".join(f"“{ch}”（U+{ord(ch):04X}）" for ch in missing)
             raise UserError(
