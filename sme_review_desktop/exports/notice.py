@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from sme_review_desktop import fonts
@@ -197,24 +198,52 @@ def write_notice(store: Store, round_id: int, target: Path, *, final: bool = Fal
     return target
 
 
+def _xlsx_width(text: str) -> float:
+    """A column width in Excel's units (about one Latin character): a Chinese character is two."""
+    return sum(2.1 if ord(ch) >= 0x2E80 else 1.15 for ch in text) + 2
+
+
 def _xlsx(doc: Listing, path: Path) -> None:
-    """The table alone from A1, ready to paste into the website's list editor."""
+    """The list as a sheet to print or to paste into the website: the title, the publicity
+    period, then the table; A4 portrait fitted to the page's width, the header row repeated on
+    every printed page, columns as wide as their longest entry."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "认定名单" if doc.final else "拟认定名单"
+    ncol = len(doc.columns)
+    last = get_column_letter(ncol)
+    ws.append([doc.attachment or doc.title])
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    ws.append([doc.period or f"认定日期：{cn_date(doc.issued_on)}"])
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"].alignment = Alignment(horizontal="center")
+    header_row = 3
     ws.append(doc.columns)
     thin = Side(style="thin")
     for values in doc.rows:
         ws.append([int(values[0]), *values[1:]])
-    for cells in ws.iter_rows():
+    for cells in ws.iter_rows(min_row=header_row):
         for cell in cells:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for head in ws[1]:
+    for head in ws[header_row]:
         head.font = Font(bold=True)
         head.alignment = Alignment(horizontal="center", vertical="center")
-    for col, width in zip("ABCDEF", (6, 36, 36, 16, 12, 26), strict=False):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
+    for j, column in enumerate(doc.columns):
+        longest = max([_xlsx_width(column), *(_xlsx_width(r[j]) for r in doc.rows)])
+        ws.column_dimensions[get_column_letter(j + 1)].width = min(longest, 60)
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     wb.save(path)
