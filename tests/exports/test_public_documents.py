@@ -247,6 +247,25 @@ def test_review_report_has_items_decisions_notes_and_evidence(
         "审核员甲",
         "未评审",
         "签字",
+        "专家评分与评审决定",
+        "评审决定：拟认定（理由：符合条件）",
+        "认定状态：拟认定",
+        "第1页，共",
     ):
         assert _has(text, expected), expected
+    assert "未完成" not in text
     _all_embedded(target)
+
+
+def test_review_report_of_a_certified_platform_says_so(certified: Store, tmp_path: Path) -> None:
+    """The sheet shows what the record says: certified with its number, and the checklist's
+    own state named as the checklist's, not a misleading 「未完成」."""
+    row = dossier_summaries(certified, 1)[0]
+    text = _text(write_review_report(certified, 1, row.uscc, tmp_path / "意见表.pdf"))
+    assert _has(text, "认定状态：已认定（证书编号聊示范平台〔2026〕")
+    assert _has(text, "有效期2026年10月12日至2029年10月11日")
+    assert _has(text, "逐条审查未标记完成") and "未完成" not in text.replace("未标记完成", "")
+    reader = PdfReader(tmp_path / "意见表.pdf")
+    count = len(reader.pages)
+    last = "".join(reader.pages[-1].extract_text().split())
+    assert f"第{count}页，共{count}页" in last
