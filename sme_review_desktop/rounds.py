@@ -107,7 +107,6 @@ ROUND_SETTINGS = {
     "contact_phone": "咨询电话，如 0635-8888888",
     "supervision_phone": "监督电话，如 0635-12345",
     "contact_address": "地址，如 聊城市东昌府区某路1号（邮编可一并写）",
-    "verify_url": "证书核验网址（二维码内附签名数据），如 https://example.gov.cn/verify",
     "publicity_days": "公示工作日数（默认按办法）",
     "count_start_day": "公示发布当日是否计入（1计入，0从次日起算）",
     "certificate_pattern": "证书编号格式，如 {short}示范平台〔{year}〕{seq:03d}号",
@@ -119,7 +118,7 @@ _PHONE_SETTINGS = {"contact_phone", "supervision_phone"}
 # A telephone number as notices print it: digits with - ( ) ， 、 / 转 and spaces, several
 # numbers allowed (0635-8888888、8888999).
 _PHONE = re.compile(r"[0-9０-９][0-9０-９\-－()（）、，,/ 转]*[0-9０-９]")
-_LENGTH_LIMITS = {"contact_person": 40, "contact_address": 120, "verify_url": 200}
+_LENGTH_LIMITS = {"contact_person": 40, "contact_address": 120}
 
 
 def _check_text(key: str, value: str) -> str:
@@ -130,8 +129,6 @@ def _check_text(key: str, value: str) -> str:
     limit = _LENGTH_LIMITS.get(key)
     if limit and len(value) > limit:
         raise UserError(f"设置“{key}”过长（最多{limit}字）：{value}")
-    if key == "verify_url" and value and not value.startswith(("https://", "http://")):
-        raise UserError(f"设置“verify_url”应为以 https:// 开头的网址：{value}")
     return value
 
 

@@ -98,5 +98,5 @@ def test_contact_settings_are_validated(demo_store: Store) -> None:
     assert settings["contact_phone"] == "0635-8888888、8888999"
     with pytest.raises(UserError, match="电话号码"):
         update_settings(demo_store, 1, {"supervision_phone": "请拨打市长热线"}, "秘书")
-    with pytest.raises(UserError, match="https://"):
-        update_settings(demo_store, 1, {"verify_url": "example.gov.cn"}, "秘书")
+    with pytest.raises(UserError, match="过长"):
+        update_settings(demo_store, 1, {"contact_person": "王" * 41}, "秘书")
