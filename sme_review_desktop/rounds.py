@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -101,7 +102,11 @@ ROUND_SETTINGS = {
     "year": "认定年度（公示标题中的年度，默认取基准日所在年）",
     "document_number": "文号，如 聊工信字〔2026〕12号",
     "issuer": "发文机关（默认为办法规定的认定机关）",
-    "objection_contact": "异议受理联系人、电话、地址",
+    "objection_contact": "异议受理联系方式（一段文字；分项填写时用下面四项）",
+    "contact_person": "联系人，如 王某（公示印出“联系人：…”）",
+    "contact_phone": "咨询电话，如 0635-8888888",
+    "supervision_phone": "监督电话，如 0635-12345",
+    "contact_address": "地址，如 聊城市东昌府区某路1号（邮编可一并写）",
     "publicity_days": "公示工作日数（默认按办法）",
     "count_start_day": "公示发布当日是否计入（1计入，0从次日起算）",
     "certificate_pattern": "证书编号格式，如 {short}示范平台〔{year}〕{seq:03d}号",
@@ -109,6 +114,22 @@ ROUND_SETTINGS = {
 }
 _INT_SETTINGS = {"publicity_days", "year"}
 _BOOL_SETTINGS = {"count_start_day", "trim_extremes"}
+_PHONE_SETTINGS = {"contact_phone", "supervision_phone"}
+# A telephone number as notices print it: digits with - ( ) ， 、 / 转 and spaces, several
+# numbers allowed (0635-8888888、8888999).
+_PHONE = re.compile(r"[0-9０-９][0-9０-９\-－()（）、，,/ 转]*[0-9０-９]")
+_LENGTH_LIMITS = {"contact_person": 40, "contact_address": 120}
+
+
+def _check_text(key: str, value: str) -> str:
+    """A contact setting, trimmed; refused when it could not be printed as the notice says."""
+    value = " ".join(value.split())
+    if key in _PHONE_SETTINGS and value and not _PHONE.fullmatch(value):
+        raise UserError(f"设置“{key}”应为电话号码（数字、“-”、括号，多个号码用“、”隔开）：{value}")
+    limit = _LENGTH_LIMITS.get(key)
+    if limit and len(value) > limit:
+        raise UserError(f"设置“{key}”过长（最多{limit}字）：{value}")
+    return value
 
 
 def update_settings(
@@ -129,7 +150,7 @@ def update_settings(
         elif key in _BOOL_SETTINGS:
             typed[key] = str(value).strip().lower() in ("1", "true", "是", "yes")
         else:
-            typed[key] = str(value)
+            typed[key] = _check_text(key, str(value))
     with store.write() as session:
         rnd = get_round(session, round_id)
         before = visible_settings(rnd.settings)

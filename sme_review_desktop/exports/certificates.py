@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports import fonts
-from sme_review_desktop.exports.cjk_lines import Line, draw_lines, wrap_lines
+from sme_review_desktop.exports.cjk_lines import Line, draw_lines, draw_string, wrap_lines
 from sme_review_desktop.exports.gov_doc import cn_date
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.exports.qr import draw_qr
@@ -154,13 +154,14 @@ def _check(texts: list[CertificateText], font: str) -> None:
     one by one, to name the certificate.
     """
     every = "".join(t.holder + t.platform + t.number + t.issuer for t in texts)
-    if fonts.missing_glyphs(every, font):
+    if fonts.missing_glyphs(every, font, fallback=True):
         check_glyphs(
             [
                 (t.holder + t.platform + t.number + t.issuer, f"证书{t.number}（{t.platform}）")
                 for t in texts
             ],
             font,
+            fallback=True,
         )
 
 
@@ -235,14 +236,13 @@ def _full_page(canvas: Canvas, t: CertificateText, font: str) -> None:
     width, height = PAGE
     canvas.doForm(BLANK)
     canvas.setFillColor(colors.black)
-    canvas.setFont(font, 12)
-    canvas.drawRightString(width - 30 * mm, height - 28 * mm, f"证书编号：{t.number}")
+    draw_string(
+        canvas, font, 12, width - 30 * mm, height - 28 * mm, f"证书编号：{t.number}", "right"
+    )
     size, lines = _body_lines(t, font)
     draw_lines(canvas, font, size, lines)
-    canvas.setFont(font, 18)
-    canvas.drawCentredString(_SEAL_X, 50 * mm, t.issuer)
-    canvas.setFont(font, 16)
-    canvas.drawCentredString(_SEAL_X, 38 * mm, cn_date(t.certified_on))
+    draw_string(canvas, font, 18, _SEAL_X, 50 * mm, t.issuer, "centre")
+    draw_string(canvas, font, 16, _SEAL_X, 38 * mm, cn_date(t.certified_on), "centre")
     draw_qr(canvas, t.qr_text(), 28 * mm, 24 * mm, 30 * mm)
 
 
@@ -268,8 +268,7 @@ def _overlay_page(canvas: Canvas, t: CertificateText, layout: OverlayLayout, fon
                 [Line(x, y - n * step, line, 0.0) for n, (line, _) in enumerate(lines)],
             )
         else:
-            canvas.setFont(font, box.size)
-            canvas.drawString(x, y, text)
+            draw_string(canvas, font, box.size, x, y, text)
 
 
 def calibration_page(target: Path, layout: OverlayLayout) -> Path:

@@ -11,18 +11,39 @@ from dataclasses import dataclass
 from functools import cache
 
 from reportlab.lib import textsplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from sme_review_desktop.exports import pdf_kit  # noqa: F401  (adds the Chinese marks that must not open a line)
+from sme_review_desktop.exports import (
+    fonts,
+    pdf_kit,  # noqa: F401  (adds the Chinese marks that must not open a line)
+)
 
 _FUZZ = 1e-6
 
 
 @cache
 def _em(font: str, ch: str) -> float:
-    """A character's advance at 1 pt (measured once: the same few hundred characters recur)."""
+    """A character's advance at 1 pt (measured once: the same few hundred characters recur),
+    in the bundled font when the font lacks it (that is the font that will draw it)."""
+    if not ch.isspace() and ord(ch) not in pdfmetrics.getFont(font).face.charToGlyph:
+        font = fonts.register()
     return float(stringWidth(ch, font, 1000)) / 1000
+
+
+def string_width(text: str, font: str, size: float) -> float:
+    return sum(_em(font, ch) for ch in text) * size
+
+
+def draw_string(
+    canvas: Canvas, font: str, size: float, x: float, y: float, text: str, anchor: str = "left"
+) -> None:
+    """One line at (x, y), left, centred or right of x, each character in a face that has it."""
+    if anchor != "left":
+        w = string_width(text, font, size)
+        x -= w / 2 if anchor == "centre" else w
+    draw_lines(canvas, font, size, [Line(x, y, text, 0.0)])
 
 
 def wrap_lines(
@@ -84,14 +105,19 @@ class Line:
 
 
 def draw_lines(canvas: Canvas, font: str, size: float, lines: Sequence[Line]) -> None:
-    """Draw measured lines in one text object."""
+    """Draw measured lines in one text object; a character the font lacks in the bundled one."""
     tx = canvas.beginText()
     tx.setFont(font, size)
+    current = font
     char_space = 0.0
     for line in lines:
         tx.setTextOrigin(line.x, line.y)
         if line.char_space != char_space:
             char_space = line.char_space
             tx.setCharSpace(char_space)
-        tx.textOut(line.text)
+        for run_font, run in fonts.split_runs(line.text, font):
+            if run_font != current:
+                tx.setFont(run_font, size)
+                current = run_font
+            tx.textOut(run)
     canvas.drawText(tx)

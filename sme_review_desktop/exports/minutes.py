@@ -1,4 +1,4 @@
-"""Minutes of the review meeting (会议纪要): PDF and xlsx, with signature lines."""
+"""Minutes of the review meeting (会议纪要): a GB/T 9704 PDF and an xlsx, with signature lines."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
+from sme_review_desktop.exports import fonts
+from sme_review_desktop.exports.gov_doc import Blank, Para, Part, Table, Title, build, cn_date
+from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.decisions import DECISION_LABELS
@@ -62,13 +62,58 @@ def write_minutes(
     when = meeting_date or date.today()
     suffix = target.suffix.lower()
     if suffix == ".pdf":
-        check_glyphs([(title, "标题")] + [(r[1] + r[2] + r[6], f"“{r[1]}”一行") for r in rows])
+        texts = [(title, "标题")] + [(r[1] + r[2] + r[6], f"“{r[1]}”一行") for r in rows]
+        check_glyphs(texts, fonts.body_font(), fallback=True)
         _pdf(target, title, when, experts, conflicts, rows)
     elif suffix == ".xlsx":
         _xlsx(target, title, when, experts, conflicts, rows)
     else:
         raise UserError("会议纪要只能导出为 .pdf 或 .xlsx 文件。")
     return target
+
+
+def parts(
+    title: str,
+    when: date,
+    experts: list[str],
+    conflicts: list[list[str]],
+    rows: list[list[str]],
+) -> list[Part]:
+    """The minutes on the GB/T 9704 page: headings in 黑体, the tables within the type area."""
+    heading, _, round_name = title.partition("（")
+    out: list[Part] = [
+        Title(heading),
+        Para(f"（{round_name}", indent=0, align="center"),
+        Blank(),
+        Para(f"会议时间：{cn_date(when)}", align="left"),
+        Para(f"出席专家（{len(experts)}人）：{'、'.join(experts) or '（未登记）'}。"),
+        Para("一、回避情况", align="left", role=fonts.HEADING),
+    ]
+    if conflicts:
+        out.append(Table(["专家", "回避单位", "原因"], conflicts, ["center", "left", "left"]))
+    else:
+        out.append(Para("无专家声明回避。"))
+    out += [
+        Para("二、评分与决定", align="left", role=fonts.HEADING),
+        Para(
+            "综合得分：有效评分5个及以上时去掉一个最高分和一个最低分后取平均，不足5个时取算术平均。"
+        ),
+        Table(
+            ["序号", "平台名称", "专家评分", "综合得分", "排名", "决定", "理由"],
+            rows,
+            ["center", "left", "left", "center", "center", "center", "left"],
+            sizes=(12, 10.5),
+            max_lines=4,
+        ),
+        Blank(),
+        Para("专家组组长（签字）：＿＿＿＿＿＿　　日期：＿＿＿＿＿", align="left"),
+        # Members' blanks wrap under the first (hang: 2 + 10 characters of the label).
+        Para(
+            "专家组成员（签字）：" + "　".join("＿＿＿＿＿" for _ in experts), align="left", hang=12
+        ),
+        Para("记录人（签字）：＿＿＿＿＿＿　　日期：＿＿＿＿＿", align="left"),
+    ]
+    return out
 
 
 def _pdf(
@@ -79,38 +124,8 @@ def _pdf(
     conflicts: list[list[str]],
     rows: list[list[str]],
 ) -> None:
-    st = styles()
-    story = [
-        Paragraph(title, st["title"]),
-        Paragraph(f"会议日期：{when.year}年{when.month}月{when.day}日", st["body"]),
-        Paragraph(
-            f"出席专家（{len(experts)}人）：{'、'.join(experts) or '（未登记）'}", st["body"]
-        ),
-        Paragraph("一、回避情况", st["h2"]),
-    ]
-    if conflicts:
-        story.append(grid([["专家", "回避单位", "原因"], *conflicts], [30 * mm, 80 * mm, 60 * mm]))
-    else:
-        story.append(Paragraph("无专家声明回避。", st["body"]))
-    story += [
-        Paragraph("二、评分与决定", st["h2"]),
-        Paragraph(
-            "综合得分：有效评分5个及以上时去掉一个最高分和一个最低分后取平均，不足5个时取算术平均。",
-            st["small"],
-        ),
-        grid(
-            [["序号", "平台名称", "专家评分", "综合得分", "排名", "决定", "理由"], *rows],
-            [10 * mm, 36 * mm, 52 * mm, 16 * mm, 11 * mm, 18 * mm, 27 * mm],
-        ),
-        Spacer(1, 14 * mm),
-        Paragraph("专家组组长（签字）：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿＿＿", st["body"]),
-        Spacer(1, 8 * mm),
-        Paragraph("专家组成员（签字）：" + "　".join("＿＿＿＿＿＿" for _ in experts), st["body"]),
-        Spacer(1, 8 * mm),
-        Paragraph("记录人（签字）：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿＿＿", st["body"]),
-    ]
     with atomic_path(target) as tmp:
-        build_a4(tmp, title, story)
+        build(tmp, title, parts(title, when, experts, conflicts, rows))
 
 
 def _xlsx(

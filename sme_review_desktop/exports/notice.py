@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from reportlab.lib import colors
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem, _HeaderFooterPart
+from openpyxl.worksheet.properties import PageSetupProperties
 from sqlalchemy import select
 
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports import fonts
-from sme_review_desktop.exports.gov_doc import build, cn_date, doc_styles
+from sme_review_desktop.exports.gov_doc import (
+    Align,
+    Blank,
+    NewPage,
+    Para,
+    Part,
+    Signature,
+    Table,
+    Title,
+    build,
+    cn_date,
+)
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.models import Certificate, Dossier
 from sme_review_desktop.publicity.service import approved_dossiers, get_publicity
@@ -35,6 +46,37 @@ class Listing:
     issued_on: date
     columns: list[str]
     rows: list[list[str]]
+    attachment: str = ""  # the list's title, as 附件说明 and the 附件 both name it
+    contacts: list[str] = field(default_factory=list)
+    period: str = ""  # 公示时间 line, for the xlsx
+
+
+def contact_lines(settings: dict[str, object]) -> list[str]:
+    """The contacts as notices print them: 「联系人：…　　咨询电话：…」「监督电话：…」「地址：…」.
+
+    The structured settings (contact_person, contact_phone, supervision_phone,
+    contact_address) come first; ``objection_contact``, the older free text, is printed as
+    「联系方式：…」 when none of them is set.
+    """
+
+    def get(key: str) -> str:
+        return str(settings.get(key) or "").strip()
+
+    person, phone = get("contact_person"), get("contact_phone")
+    supervision, address = get("supervision_phone"), get("contact_address")
+    lines = []
+    first = "　　".join(
+        part for part in (person and f"联系人：{person}", phone and f"咨询电话：{phone}") if part
+    )
+    if first:
+        lines.append(first)
+    if supervision:
+        lines.append(f"监督电话：{supervision}")
+    if address:
+        lines.append(f"地址：{address}")
+    if not lines and get("objection_contact"):
+        lines.append(f"联系方式：{get('objection_contact')}")
+    return lines
 
 
 def _month_day(day: date) -> str:
@@ -84,22 +126,24 @@ def listing(store: Store, round_id: int, *, final: bool = False) -> Listing:
                 first.certified_on,
                 ["序号", "平台名称", "运营单位", "所在县（市、区）", "平台类别", "证书编号"],
                 rows,
+                attachment=f"{year}年度{book.city}中小企业公共服务示范平台认定名单",
             )
         publicity = get_publicity(session, round_id)
         if publicity is None:
             raise UserError("该批次尚未开始公示：请先设定公示开始日期（公示 → 开始公示）。")
         dossiers = approved_dossiers(session, round_id)
         rows = [_row(n, d) for n, d in enumerate(dossiers, start=1)]
-        contact = str(settings.get("objection_contact") or "").strip()
         title = f"关于{year}年度{book.city}中小企业公共服务示范平台拟认定名单的公示"
+        period = (
+            f"公示时间：自{_month_day(publicity.start)}至{_month_day(publicity.end)}"
+            f"（{publicity.working_days}个工作日）。"
+        )
         paragraphs = [
             f"{basis}，拟认定以下{len(rows)}家平台为{year}年度{book.city}中小企业公共服务"
             "示范平台，现予以公示。",
-            f"公示时间：自{_month_day(publicity.start)}至{_month_day(publicity.end)}"
-            f"（{publicity.working_days}个工作日）。",
+            period,
             "公示期间，如对拟认定平台有异议，请以书面形式向"
-            f"{issuer}反映。单位提出异议须加盖公章，个人提出异议须署真实姓名并提供联系方式。"
-            + (f"联系方式：{contact}。" if contact else ""),
+            f"{issuer}反映。单位提出异议须加盖公章，个人提出异议须署真实姓名并提供联系方式。",
         ]
         return Listing(
             False,
@@ -110,54 +154,33 @@ def listing(store: Store, round_id: int, *, final: bool = False) -> Listing:
             publicity.start,
             ["序号", "平台名称", "运营单位", "所在县（市、区）", "平台类别"],
             rows,
+            attachment=f"{year}年度{book.city}中小企业公共服务示范平台拟认定名单",
+            contacts=contact_lines(settings),
+            period=period.removesuffix("。"),
         )
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _story(doc: Listing) -> list[Flowable]:
-    """GB/T 9704 order: title, body, 附件说明, issuer and date; the list itself as the 附件."""
-    st = doc_styles()
-    name = f"{'认定' if doc.final else '拟认定'}名单"
-    story: list[Flowable] = []
+def parts(doc: Listing) -> list[Part]:
+    """GB/T 9704 order: title, text, contacts, 附件说明, issuer and date; the list as the 附件."""
+    out: list[Part] = []
     if doc.document_number:
-        story += [Paragraph(_escape(doc.document_number), st["number"]), Spacer(1, 6 * mm)]
-    story.append(Paragraph(_escape(doc.title), st["title"]))
-    story += [Paragraph(_escape(p), st["body"]) for p in doc.paragraphs]
-    story.append(Paragraph(f"附件：{name}", st["note"]))
-    story += [
-        Spacer(1, 12 * mm),
-        Paragraph(_escape(doc.issuer), st["signature"]),
-        Paragraph(cn_date(doc.issued_on), st["signature"]),
-        PageBreak(),
-        Paragraph("附件", st["attachment"]),
-        Paragraph(name, st["title"]),
+        out += [Para(doc.document_number, indent=0, align="center"), Blank()]
+    out += [Title(doc.title), Blank()]
+    out += [Para(p) for p in doc.paragraphs]
+    out += [Para(line, align="left") for line in doc.contacts]
+    out += [
+        Blank(),
+        Para(f"附件：{doc.attachment}", hang=5),  # the name's later lines align with its first
+        Signature(doc.issuer, doc.issued_on),
+        NewPage(),
+        Para("附件", indent=0, align="left", role=fonts.HEADING),
+        Blank(),
+        Title(doc.attachment),
+        Blank(),
     ]
-    widths = [14 * mm, 44 * mm, 44 * mm, 28 * mm, 26 * mm]
-    if doc.final:
-        widths = [12 * mm, 34 * mm, 34 * mm, 24 * mm, 18 * mm, 34 * mm]
-    data = [[Paragraph(c, st["cell"]) for c in doc.columns]]
-    for row in doc.rows:
-        data.append(
-            [
-                Paragraph(_escape(c), st["cell" if i in (0, 3, 4) else "cell-left"])
-                for i, c in enumerate(row)
-            ]
-        )
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("FONTNAME", (0, 0), (-1, -1), fonts.body_font()),
-            ]
-        )
-    )
-    story.append(table)
-    return story
+    aligns: list[Align] = ["center", "left", "left", "center", "center", "center"]
+    out.append(Table(doc.columns, doc.rows, aligns[: len(doc.columns)]))
+    return out
 
 
 def write_notice(store: Store, round_id: int, target: Path, *, final: bool = False) -> Path:
@@ -165,13 +188,10 @@ def write_notice(store: Store, round_id: int, target: Path, *, final: bool = Fal
     doc = listing(store, round_id, final=final)
     suffix = target.suffix.lower()
     if suffix == ".pdf":
-        texts = [(doc.title + doc.issuer + doc.document_number, "标题与发文机关")]
-        texts += [(p, "正文") for p in doc.paragraphs]
-        texts += [("".join(r[1:]), f"第{r[0]}行（{r[1]}）") for r in doc.rows]
-        check_glyphs(texts, fonts.body_font())
-        check_glyphs([(doc.title, "标题")], fonts.title_font())
+        texts = [("".join(r[1:]), f"第{r[0]}行（{r[1]}）") for r in doc.rows]
+        check_glyphs(texts, fonts.body_font(), fallback=True)  # names the row before anything
         with atomic_path(target) as tmp:
-            build(tmp, doc.title, _story(doc))
+            build(tmp, doc.title, parts(doc), author=doc.issuer)
     elif suffix == ".xlsx":
         with atomic_path(target) as tmp:
             _xlsx(doc, tmp)
@@ -180,24 +200,52 @@ def write_notice(store: Store, round_id: int, target: Path, *, final: bool = Fal
     return target
 
 
+def _xlsx_width(text: str) -> float:
+    """A column width in Excel's units (about one Latin character): a Chinese character is two."""
+    return sum(2.1 if ord(ch) >= 0x2E80 else 1.15 for ch in text) + 2
+
+
 def _xlsx(doc: Listing, path: Path) -> None:
-    """The table alone from A1, ready to paste into the website's list editor."""
+    """The list as a sheet to print or to paste into the website: the title, the publicity
+    period, then the table; A4 portrait fitted to the page's width, the header row repeated on
+    every printed page, columns as wide as their longest entry."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "认定名单" if doc.final else "拟认定名单"
+    ncol = len(doc.columns)
+    last = get_column_letter(ncol)
+    ws.append([doc.attachment or doc.title])
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    ws.append([doc.period or f"认定日期：{cn_date(doc.issued_on)}"])
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"].alignment = Alignment(horizontal="center")
+    header_row = 3
     ws.append(doc.columns)
     thin = Side(style="thin")
     for values in doc.rows:
         ws.append([int(values[0]), *values[1:]])
-    for cells in ws.iter_rows():
+    for cells in ws.iter_rows(min_row=header_row):
         for cell in cells:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for head in ws[1]:
+    for head in ws[header_row]:
         head.font = Font(bold=True)
         head.alignment = Alignment(horizontal="center", vertical="center")
-    for col, width in zip("ABCDEF", (6, 36, 36, 16, 12, 26), strict=False):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
+    for j, column in enumerate(doc.columns):
+        longest = max([_xlsx_width(column), *(_xlsx_width(r[j]) for r in doc.rows)])
+        ws.column_dimensions[get_column_letter(j + 1)].width = min(longest, 60)
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages as the rows need
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter = HeaderFooterItem(center=_HeaderFooterPart(text="第 &P 页，共 &N 页"))
     wb.save(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib import textsplit as _textsplit
@@ -15,6 +16,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus import paragraph as _paragraph
 
@@ -63,15 +65,18 @@ def grid(
     return table
 
 
-def check_glyphs(texts: Sequence[tuple[str, str]], font: str | None = None) -> None:
+def check_glyphs(
+    texts: Sequence[tuple[str, str]], font: str | None = None, *, fallback: bool = False
+) -> None:
     """Refuse before writing if any variable text has a character the font cannot draw.
 
     ``texts`` pairs each text with where it comes from, for the message; ``font`` defaults to
-    the bundled one.
+    the bundled one; with ``fallback``, the text is set with the bundled font standing in for
+    characters the font lacks (``fonts.split_runs``), so only what neither has is refused.
     """
     font = font or fonts.register()
     for text, where in texts:
-        missing = fonts.missing_glyphs(text, font)
+        missing = fonts.missing_glyphs(text, font, fallback=fallback)
         if missing:
             shown = "、".join(f"“{ch}”（U+{ord(ch):04X}）" for ch in missing)
             raise UserError(
@@ -79,8 +84,30 @@ def check_glyphs(texts: Sequence[tuple[str, str]], font: str | None = None) -> N
             )
 
 
-def build_a4(target: Path, title: str, story: list[Flowable]) -> None:
-    """A portrait A4 document with 18 mm margins, every font embedded."""
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that writes 「第 n 页，共 N 页」 at the foot of each page once it knows N."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont(fonts.register(), 9)
+            self.drawCentredString(A4[0] / 2, 10 * mm, f"第 {self._pageNumber} 页，共 {total} 页")
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+def build_a4(target: Path, title: str, story: list[Flowable], *, numbered: bool = False) -> None:
+    """A portrait A4 document with 18 mm margins, every font embedded; ``numbered`` puts
+    「第 n 页，共 N 页」 at the foot of every page."""
     doc = SimpleDocTemplate(
         str(target),
         pagesize=A4,
@@ -91,4 +118,4 @@ def build_a4(target: Path, title: str, story: list[Flowable]) -> None:
         title=title,
         initialFontName=fonts.register(),
     )
-    doc.build(story)
+    doc.build(story, canvasmaker=_NumberedCanvas if numbered else Canvas)

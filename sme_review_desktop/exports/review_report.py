@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
+from sqlalchemy import select
 
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports.gov_doc import cn_date
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
+from sme_review_desktop.models import Certificate
+from sme_review_desktop.publicity.service import get_publicity
 from sme_review_desktop.review.walkthrough import DECISIONS, Workspace, load_workspace
-from sme_review_desktop.scoring.experts import find_dossier
+from sme_review_desktop.scoring.decisions import DECISION_LABELS
+from sme_review_desktop.scoring.experts import expert_names, find_dossier
+from sme_review_desktop.scoring.summary import DossierScores, score_summary
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbers import plain
 
 
 def _when(ws: Workspace, article: int, item: int, part: str) -> str:
@@ -51,7 +59,75 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def build_story(ws: Workspace) -> list[Flowable]:
+@dataclass(frozen=True)
+class Outcome:
+    """What the record says of the dossier beyond the checklist: scores, decision, certificate."""
+
+    experts: list[str]
+    scores: DossierScores | None
+    certificate: Certificate | None
+    publicised: bool
+
+    @property
+    def status(self) -> str:
+        """The dossier's standing as the record has it, most advanced first."""
+        c = self.certificate
+        if c is not None and c.revoked_on is not None:
+            return f"已撤销（证书编号{c.number}，{cn_date(c.revoked_on)}撤销）"
+        if c is not None:
+            return (
+                f"已认定（证书编号{c.number}，有效期{cn_date(c.certified_on)}至"
+                f"{cn_date(c.valid_until)}）"
+            )
+        decision = self.scores.decision if self.scores else None
+        if decision == "approved" and self.publicised:
+            return "拟认定，公示中"
+        if decision:
+            return DECISION_LABELS.get(decision, decision)
+        return "评审中，尚未作出决定"
+
+
+def load_outcome(store: Store, round_id: int, dossier_id: int) -> Outcome:
+    summary = {s.dossier_id: s for s in score_summary(store, round_id)}.get(dossier_id)
+    with store.read() as session:
+        cert = session.scalars(
+            select(Certificate).where(Certificate.dossier_id == dossier_id)
+        ).first()
+        if cert is not None:
+            session.expunge(cert)
+        publicised = get_publicity(session, round_id) is not None
+    return Outcome(expert_names(store, round_id), summary, cert, publicised)
+
+
+def _panel(outcome: Outcome) -> list[Flowable]:
+    """The expert scores, the aggregate and the panel's decision."""
+    st = styles()
+    s = outcome.scores
+    story: list[Flowable] = []
+    rows = [["专家", "总分", "说明"]]
+    for name in outcome.experts:
+        if s is not None and name in s.absent:
+            rows.append([_escape(name), "—", "回避"])
+        elif s is not None and name in s.scores:
+            note = "偏离其他专家均值超过15分" if name in s.outliers else ""
+            rows.append([_escape(name), plain(s.scores[name]), note])
+        else:
+            rows.append([_escape(name), "—", "未评分"])
+    if len(rows) > 1:
+        story.append(grid(rows, [40 * mm, 30 * mm, 104 * mm]))
+    else:
+        story.append(Paragraph("本批次未登记评审专家。", st["body"]))
+    aggregate = "—" if s is None or s.aggregate is None else str(s.aggregate)
+    rank = "—" if s is None or s.rank is None else str(s.rank)
+    story.append(Paragraph(f"综合得分：{aggregate}　　排名：{rank}", st["body"]))
+    decision = DECISION_LABELS.get(s.decision or "", "未决定") if s else "未决定"
+    reason = f"（理由：{_escape(s.reason)}）" if s and s.reason else ""
+    story.append(Paragraph(f"评审决定：{decision}{reason}", st["body"]))
+    story.append(Paragraph(f"认定状态：{_escape(outcome.status)}", st["body"]))
+    return story
+
+
+def build_story(ws: Workspace, outcome: Outcome | None = None) -> list[Flowable]:
     st = styles()
     book = ws.rulebook
     missing = ws.evaluation.missing_materials
@@ -69,10 +145,12 @@ def build_story(ws: Workspace) -> list[Flowable]:
         ],
     ]
     done, total = ws.progress()
+    # The checklist's own state, named as such: a certified platform whose checklist was never
+    # marked complete is not 「未完成」 as a dossier; its standing is the 认定状态 below.
     state = (
-        f"已完成（{ws.complete_by}，{ws.complete_at:%Y-%m-%d}）"
+        f"逐条审查已标记完成（{ws.complete_by}，{ws.complete_at:%Y-%m-%d}）"
         if ws.complete_at
-        else f"未完成（已评审{done}/{total}项）"
+        else f"逐条审查未标记完成（已评审{done}/{total}项）"
     )
     materials = [["序号", "材料", "提交情况"]] + [
         [
@@ -92,11 +170,14 @@ def build_story(ws: Workspace) -> list[Flowable]:
         Paragraph(f"形式审查结论：{formal}。", st["body"]),
         grid(materials, [12 * mm, 130 * mm, 32 * mm]),
         Paragraph("三、逐条审查", st["h2"]),
-        Paragraph(f"评审状态：{state}", st["body"]),
+        Paragraph(f"审查状态：{state}", st["body"]),
         grid(_items_table(ws), [24 * mm, 46 * mm, 42 * mm, 24 * mm, 38 * mm]),
     ]
+    if outcome is not None:
+        story.append(Paragraph("四、专家评分与评审决定", st["h2"]))
+        story += _panel(outcome)
     if ws.warnings or ws.evaluation.warnings:
-        story.append(Paragraph("四、数据提示", st["h2"]))
+        story.append(Paragraph("五、数据提示", st["h2"]))
         for w in [*ws.warnings, *ws.evaluation.warnings]:
             story.append(Paragraph(f"· {_escape(w)}", st["body"]))
     story += [
@@ -119,6 +200,7 @@ def write_review_report(store: Store, round_id: int, uscc: str, target: Path) ->
     texts = [(ws.platform_name + ws.operator_name + ws.county, "申报单位信息")]
     texts += [(c.note, f"第{c.article}条的评审备注") for c in ws.checks.values() if c.note]
     check_glyphs(texts)
+    outcome = load_outcome(store, round_id, dossier_id)
     with atomic_path(target) as tmp:
-        build_a4(tmp, f"评审意见表 {ws.platform_name}", build_story(ws))
+        build_a4(tmp, f"评审意见表 {ws.platform_name}", build_story(ws, outcome), numbered=True)
     return target

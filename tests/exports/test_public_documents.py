@@ -104,15 +104,22 @@ def test_notice_pdf_reads_like_the_government_document(decided: Store, tmp_path:
     _all_embedded(target)
 
 
-def test_notice_xlsx_is_the_bare_table(decided: Store, tmp_path: Path) -> None:
+def test_notice_xlsx_has_title_period_and_a_printable_table(decided: Store, tmp_path: Path) -> None:
     start_publicity(decided, 1, date(2026, 9, 28), "秘书")
     ws = load_workbook(write_notice(decided, 1, tmp_path / "公示.xlsx")).active
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("序号", "平台名称", "运营单位", "所在县（市、区）", "平台类别")
-    assert [r[0] for r in rows[1:]] == [1, 2, 3]
+    assert rows[0][0] == "2026年度聊城市中小企业公共服务示范平台拟认定名单"
+    assert rows[1][0] == "公示时间：自9月28日至10月9日（5个工作日）"
+    assert rows[2] == ("序号", "平台名称", "运营单位", "所在县（市、区）", "平台类别")
+    assert [r[0] for r in rows[3:]] == [1, 2, 3]
     first = dossier_summaries(decided, 1)[0]
-    assert rows[1][1] == first.platform_name
+    assert rows[3][1] == first.platform_name
+    assert ws.print_title_rows == "$3:$3"  # the header repeats on every printed page
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1  # 9: A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    longest = max(len(r[1]) for r in rows[3:])
+    assert ws.column_dimensions["B"].width >= 2 * longest  # a Chinese character is two units
 
 
 def test_notice_needs_publicity_and_final_list_needs_certificates(
@@ -132,7 +139,7 @@ def test_final_list_carries_certificate_numbers(certified: Store, tmp_path: Path
     assert _has(text, "有效期自2026年10月12日至2029年10月11日")
     ws = load_workbook(write_notice(certified, 1, tmp_path / "认定.xlsx", final=True)).active
     assert ws is not None
-    assert ws["F1"].value == "证书编号" and ws["F2"].value == "聊示范平台〔2026〕001号"
+    assert ws["F3"].value == "证书编号" and ws["F4"].value == "聊示范平台〔2026〕001号"
 
 
 def test_certificates_one_landscape_page_each_with_qr(certified: Store, tmp_path: Path) -> None:
@@ -245,6 +252,25 @@ def test_review_report_has_items_decisions_notes_and_evidence(
         "审核员甲",
         "未评审",
         "签字",
+        "专家评分与评审决定",
+        "评审决定：拟认定（理由：符合条件）",
+        "认定状态：拟认定",
+        "第1页，共",
     ):
         assert _has(text, expected), expected
+    assert "未完成" not in text
     _all_embedded(target)
+
+
+def test_review_report_of_a_certified_platform_says_so(certified: Store, tmp_path: Path) -> None:
+    """The sheet shows what the record says: certified with its number, and the checklist's
+    own state named as the checklist's, not a misleading 「未完成」."""
+    row = dossier_summaries(certified, 1)[0]
+    text = _text(write_review_report(certified, 1, row.uscc, tmp_path / "意见表.pdf"))
+    assert _has(text, "认定状态：已认定（证书编号聊示范平台〔2026〕")
+    assert _has(text, "有效期2026年10月12日至2029年10月11日")
+    assert _has(text, "逐条审查未标记完成") and "未完成" not in text.replace("未标记完成", "")
+    reader = PdfReader(tmp_path / "意见表.pdf")
+    count = len(reader.pages)
+    last = "".join(reader.pages[-1].extract_text().split())
+    assert f"第{count}页，共{count}页" in last
