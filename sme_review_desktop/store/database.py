@@ -113,8 +113,11 @@ def _sqlite_engine(path: Path) -> Engine:
 def _alembic_config() -> Config:
     from alembic.config import Config  # only when migrating: its import costs 0.4 s
 
+    from sme_review_desktop import migrations
+
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    # found through the package, not beside this module: the store moved into store/
+    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
     return cfg
 
 
