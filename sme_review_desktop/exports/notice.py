@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from sme_review_desktop import fonts
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.exports.gov_doc import build, cn_date, doc_styles
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.models import Certificate, Dossier
@@ -186,10 +187,10 @@ def _xlsx(doc: Listing, path: Path) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = "认定名单" if doc.final else "拟认定名单"
-    ws.append(doc.columns)
+    xlsx_text.append(ws, doc.columns)
     thin = Side(style="thin")
     for values in doc.rows:
-        ws.append([int(values[0]), *values[1:]])
+        xlsx_text.append(ws, [int(values[0]), *values[1:]])
     for cells in ws.iter_rows():
         for cell in cells:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
