@@ -109,7 +109,7 @@ def test_store_exports_keep_names_as_text(scored: tuple[Store, int, str], tmp_pa
 def test_score_sheet_keeps_names_as_text_and_still_reads_back(
     scored: tuple[Store, int, str], tmp_path: Path
 ) -> None:
-    store, round_id, uscc = scored
+    store, round_id, _ = scored
     sheet = write_score_sheet(store, round_id, EXPERT, tmp_path / "评分表.xlsx", "t")
     assert assert_text_only(sheet, allowed_formula="=SUM(") >= 1  # the platform cell
     [result] = import_score_sheets(store, round_id, [sheet], "t")
