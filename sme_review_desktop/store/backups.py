@@ -12,6 +12,7 @@ replaced, and a restore first backs up the store it replaces.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -26,14 +27,19 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import select
+
 from sme_review_desktop import __version__
 from sme_review_desktop.errors import StoreError, UserError
+from sme_review_desktop.models import EvidenceBlob
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import STORE_FILE, Store, backup_sqlite, head_revision
+from sme_review_desktop.store.evidence import EvidenceStore, hash_file
 from sme_review_desktop.store.settings import SETTINGS_FILE
 
 FORMAT = "sme-review-backup"
 MANIFEST = "manifest.json"
+SCRATCH_PREFIX = "sme-backup-"
 CHUNK = 1 << 20
 _STAMP = re.compile(r"-(\d{8}-\d{6})\.sqlite3$")
 
@@ -117,10 +123,16 @@ class ArchiveReport:
     path: Path
     manifest: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    healed: list[str] = field(default_factory=list)  # damaged files in the folder, replaced
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def unsound(self) -> list[str]:
+        """Evidence the archive could not hold: damaged or missing when it was made."""
+        return unsound_lines(self.manifest)
 
     def lines(self) -> list[str]:
         m = self.manifest
@@ -130,9 +142,52 @@ class ArchiveReport:
             f"申报材料 {m.get('counts', {}).get('dossiers', '?')} 份，"
             f"证明材料文件 {m.get('counts', {}).get('evidence', '?')} 个",
         ]
+        healed = [f"已用备份中的完好文件替换{len(self.healed)}个已损坏的证明材料文件。"] * bool(
+            self.healed
+        )
+        if self.ok and self.unsound:
+            return [
+                *head,
+                f"检查结果：可以恢复；备份时有{len(self.unsound)}个证明材料文件已损坏或缺失，"
+                "未包含在备份中（恢复后“完整性检查”会列出它们，请从更早的备份或原申报材料找回）：",
+                *self.unsound,
+                *healed,
+            ]
         if self.ok:
-            return [*head, "检查结果：完整，可以恢复。"]
+            return [*head, "检查结果：完整，可以恢复。", *healed]
         return [*head, f"检查结果：发现{len(self.problems)}处问题，不能恢复：", *self.problems]
+
+
+def unsound_lines(manifest: dict[str, Any]) -> list[str]:
+    damaged = manifest.get("damaged") or {}
+    missing = manifest.get("missing") or []
+    return [f"  · 已损坏（内容与校验值不符）：{n}" for n in sorted(damaged)] + [
+        f"  · 缺失：{n}" for n in sorted(missing)
+    ]
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """What ``write_archive`` wrote, and the evidence it could not (damaged or missing)."""
+
+    path: Path
+    damaged: list[str]
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not (self.damaged or self.missing)
+
+    def lines(self) -> list[str]:
+        if self.complete:
+            return [f"已备份到：{self.path}"]
+        return [
+            f"已备份到：{self.path}",
+            f"但有{len(self.damaged) + len(self.missing)}个证明材料文件未能备份"
+            "（数据库和其余文件已完整备份，可以恢复）：",
+            *unsound_lines({"damaged": dict.fromkeys(self.damaged), "missing": self.missing}),
+            "请运行“完整性检查”，按提示从更早的备份或原申报材料找回这些文件。",
+        ]
 
 
 def _hash_into(src: IO[bytes], dst: IO[bytes] | None, on_bytes: Callable[[int], None]) -> str:
@@ -177,14 +232,41 @@ def create_archive(
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
 ) -> Path:
-    """Write store + evidence + settings into one zip; nothing under ``target`` on failure."""
+    """``write_archive``'s path (an archive is written even when some evidence is unsound)."""
+    return write_archive(store, target, progress, cancelled).path
+
+
+def _blob_names(db: Path) -> set[str]:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return {str(r[0]) for r in con.execute("select sha256 from evidence_blob")}
+    finally:
+        con.close()
+
+
+def write_archive(
+    store: Store,
+    target: Path,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> BackupResult:
+    """Write store + evidence + settings into one zip; nothing under ``target`` on failure.
+
+    Every evidence file is read once, hashed while it is written, and compared with its name
+    (its SHA-256). A damaged or missing file does not make the archive unrestorable: the
+    manifest lists it under ``damaged``/``missing`` (not under ``files``, which a restore
+    places), the rest is written whole, and the result names it.
+    """
     if not store.is_sqlite:
         raise BackupError(
             "共享服务器（PostgreSQL）模式下请用 pg_dump 备份数据库，证明材料目录另行复制。"
         )
-    evidence = sorted(p for p in store.evidence_dir.glob("??/*") if p.is_file())
-    with tempfile.TemporaryDirectory(prefix="sme-backup-") as scratch:
+    on_disk = {p.name: p for p in store.evidence_dir.glob("??/*") if p.is_file()}
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX) as scratch:
         db = backup_sqlite(store.data_dir / STORE_FILE, Path(scratch) / STORE_FILE)
+        recorded = _blob_names(db)
+        missing = sorted(f"evidence/{sha[:2]}/{sha}" for sha in recorded - on_disk.keys())
+        evidence = [on_disk[name] for name in sorted(on_disk)]
         members: list[tuple[str, Path]] = [(STORE_FILE, db)]
         settings = store.data_dir / SETTINGS_FILE
         if settings.exists():
@@ -194,6 +276,7 @@ def create_archive(
         step = _stepper(total, progress, cancelled, "已取消备份，未生成备份文件。")
 
         files: dict[str, dict[str, Any]] = {}
+        damaged: dict[str, dict[str, Any]] = {}
         try:
             with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
                 for name, path in members:
@@ -201,9 +284,20 @@ def create_archive(
                     method = zipfile.ZIP_DEFLATED if name == STORE_FILE else zipfile.ZIP_STORED
                     info = zipfile.ZipInfo(name, date_time=datetime.now().timetuple()[:6])
                     info.compress_type = method
-                    with path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-                        sha = _hash_into(src, dst, step)
-                    files[name] = {"size": path.stat().st_size, "sha256": sha}
+                    try:
+                        with path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                            sha = _hash_into(src, dst, step)
+                    except OSError as exc:
+                        if not name.startswith("evidence/") or exc.errno == errno.ENOSPC:
+                            raise
+                        missing.append(name)  # unreadable (bad sector, no rights): as missing
+                        continue
+                    size = info.file_size
+                    if name.startswith("evidence/") and sha != path.name:
+                        # Kept for whoever investigates, but never placed by a restore.
+                        damaged[name] = {"size": size, "sha256": sha}
+                        continue
+                    files[name] = {"size": size, "sha256": sha}
                 manifest = {
                     "format": FORMAT,
                     "version": 1,
@@ -212,15 +306,17 @@ def create_archive(
                     "created_at": datetime.now().isoformat(timespec="seconds"),
                     "counts": {
                         "dossiers": _count(db, "select count(*) from dossier"),
-                        "evidence": len(evidence),
+                        "evidence": sum(n.startswith("evidence/") for n in files),
                         "audit_entries": _count(db, "select count(*) from audit_entry"),
                     },
                     "files": files,
+                    "damaged": damaged,
+                    "missing": sorted(missing),
                 }
                 zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         except OSError as exc:
             raise BackupError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from exc
-    return target
+    return BackupResult(target, sorted(damaged), sorted(missing))
 
 
 def verify_archive(
@@ -282,13 +378,17 @@ def verify_archive(
                 report.problems.append(f"证明材料文件名与其内容不符：{name}")
         if report.problems or STORE_FILE not in files:
             return report
-        report.problems += _check_database(zf, files, extract_to)
+        report.problems += _check_database(zf, manifest, extract_to)
     return report
 
 
 def _check_database(
-    zf: zipfile.ZipFile, files: dict[str, dict[str, Any]], extracted: Path | None
+    zf: zipfile.ZipFile, manifest: dict[str, Any], extracted: Path | None
 ) -> list[str]:
+    files: dict[str, dict[str, Any]] = manifest.get("files") or {}
+    # Evidence the manifest says was damaged or missing when the archive was made is known
+    # to be absent; anything else the database names must be there.
+    accounted = set(files) | set(manifest.get("damaged") or {}) | set(manifest.get("missing") or [])
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="sme-verify-") as scratch:
         db = extracted / STORE_FILE if extracted else Path(scratch) / STORE_FILE
@@ -307,7 +407,7 @@ def _check_database(
             return [f"备份中的数据库无法读取：{exc}"]
         if status != ["ok"]:
             problems.append("备份中的数据库未通过完整性检查：" + "；".join(status[:5]))
-        missing = sorted(b for b in blobs if f"evidence/{b[:2]}/{b}" not in files)
+        missing = sorted(b for b in blobs if f"evidence/{b[:2]}/{b}" not in accounted)
         if missing:
             problems.append(
                 f"数据库登记的证明材料有{len(missing)}个不在备份中（如 {missing[0][:12]}…）：备份不完整。"
@@ -345,6 +445,10 @@ def restore_archive(
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / name, target)
+            elif hash_file(target) != target.name:
+                # A damaged file in the folder is replaced by the archive's verified bytes.
+                os.replace(staging / name, target)
+                report.healed.append(name)
         settings = staging / SETTINGS_FILE
         if settings.exists() and not (data_dir / SETTINGS_FILE).exists():
             os.replace(settings, data_dir / SETTINGS_FILE)  # this PC's own settings stay
@@ -357,3 +461,61 @@ def restore_archive(
         raise StoreError(f"恢复失败，未作改动：{exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def archives_holding(data_dir: Path, names: set[str]) -> dict[str, list[Path]]:
+    """For each evidence member name (``evidence/ab/abcd…``), the archives in the data folder's
+    ``backups/`` whose manifest lists it as sound, newest first. Reads manifests only."""
+    found: dict[str, list[Path]] = {}
+    folder = data_dir / "backups"
+    if not names or not folder.is_dir():
+        return found
+    archives = sorted(folder.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for archive in archives:
+        try:
+            with zipfile.ZipFile(archive) as zf:
+                manifest = json.loads(zf.read(MANIFEST))
+            listed = manifest.get("files") or {}
+        except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile):
+            continue
+        for name in names & set(listed):
+            found.setdefault(name, []).append(archive)
+    return found
+
+
+def heal_from_archive(
+    store: Store, archive: Path, progress: ProgressFn | None = None
+) -> tuple[list[str], list[str]]:
+    """Put back, from ``archive``, every evidence file of the store that is missing or damaged,
+    without touching the database. Returns (healed, still unsound) member names."""
+    evidence = EvidenceStore(store.evidence_dir)
+    with store.read() as session:
+        shas = list(session.scalars(select(EvidenceBlob.sha256)))
+    bad = {f"evidence/{s[:2]}/{s}" for s in shas if not evidence.verify(s)}
+    healed: list[str] = []
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise BackupError(f"不是有效的备份文件（无法作为 zip 打开）：{exc}") from exc
+    with zf:
+        try:
+            listed = json.loads(zf.read(MANIFEST)).get("files") or {}
+        except (KeyError, ValueError, AttributeError) as exc:
+            raise BackupError("备份文件缺少清单或清单已损坏。") from exc
+        todo = sorted(bad & set(listed))
+        for n, name in enumerate(todo):
+            sha = Path(name).name
+            staging = evidence.new_staging()
+            try:
+                with zf.open(name) as src:
+                    got, _ = staging.add(src)  # type: ignore[arg-type]  # a zip stream reads as a file
+                if got == sha:
+                    staging.commit()
+                    healed.append(name)
+            except (OSError, zipfile.BadZipFile, EOFError):
+                pass
+            finally:
+                staging.discard()
+            if progress:
+                progress(n + 1, len(todo))
+    return healed, sorted(bad - set(healed))

@@ -121,15 +121,20 @@ class BackupDialog(QDialog):
             self,
             "备份",
             "正在备份数据和证明材料…",
-            lambda progress, cancelled: backups.create_archive(
+            lambda progress, cancelled: backups.write_archive(
                 self.store, target, progress, cancelled
             ),
         )
-        self.task.finished.connect(
-            lambda path: QMessageBox.information(self, "备份", as_rich(f"已备份到：\n{path}"))
-        )
+        self.task.finished.connect(self._written)
         self.task.failed.connect(self._failed)
         return self.task
+
+    def _written(self, result: backups.BackupResult) -> None:
+        text = as_rich("\n".join(result.lines()))
+        if result.complete:
+            QMessageBox.information(self, "备份", text)
+        else:
+            QMessageBox.warning(self, "备份（部分证明材料未能备份）", text)
 
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, backups.BackupCancelled):
