@@ -105,10 +105,20 @@ def cmd_backup_heal(args: argparse.Namespace) -> int:
     return 0 if not left else 1
 
 
+def _key_folder(args: argparse.Namespace) -> Path:
+    """Where the audit key is, without opening the store (verify needs no database)."""
+    from sme_review_desktop.store.settings import Settings
+
+    folder = data_dir(args.data_dir)
+    settings = Settings.load(folder)
+    server = args.database_url or settings.database_url
+    return Path(settings.evidence_dir) if server and settings.evidence_dir else folder
+
+
 def cmd_backup_verify(args: argparse.Namespace) -> int:
     from sme_review_desktop.store.backups import verify_archive
 
-    report = verify_archive(Path(args.archive))
+    report = verify_archive(Path(args.archive), key_folder=_key_folder(args))
     payload = {
         "ok": report.ok,
         "problems": report.problems,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from sqlalchemy import select
 from sme_review_desktop import __version__
 from sme_review_desktop.errors import StoreError, UserError
 from sme_review_desktop.models import EvidenceBlob
+from sme_review_desktop.store import audit, keys
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import STORE_FILE, Store, backup_sqlite, head_revision
 from sme_review_desktop.store.evidence import EvidenceStore, hash_file
@@ -79,9 +81,49 @@ def auto_backup(store: Store, kind: str, *, now: datetime | None = None) -> Path
         n += 1
         target = store.backups_dir / f"{kind}-{_stamp(now)}-{n}.sqlite3"
     try:
-        return backup_sqlite(db, target)
+        backup_sqlite(db, target)
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"无法写入自动备份 {target}：{exc}") from exc
+    audit.save_anchor(store.key_folder, _anchor_of(store.key_folder, target), f"自动备份（{kind}）")
+    return target
+
+
+def _anchor_of(key_folder: Path, db: Path) -> dict[str, Any] | None:
+    """The audit head of the SQLite file ``db`` as an anchor, keyed when this PC has the key."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            row = con.execute(
+                "select id, hash from audit_entry order by id desc limit 1"
+            ).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    if row is None:
+        return None
+    chain = audit.load_key(key_folder)
+    out: dict[str, Any] = {"id": int(row[0]), "hash": str(row[1])}
+    if chain.key is not None:
+        out |= {"mac": chain.anchor_mac(out["id"], out["hash"]), "key_id": chain.key_id}
+    return out
+
+
+def manifest_anchors(folder: Path) -> list[dict[str, Any]]:
+    """The audit heads recorded in the manifests of the archives in ``folder`` (backups/)."""
+    found = []
+    for archive in sorted(folder.glob("*.zip")) if folder.is_dir() else []:
+        try:
+            with zipfile.ZipFile(archive) as zf:
+                manifest = json.loads(zf.read(MANIFEST))
+            head = manifest.get("audit_head")
+        except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile):
+            continue
+        if isinstance(head, dict):
+            found.append(
+                {**head, "source": f"备份“{archive.name}”", "at": manifest.get("created_at", "")}
+            )
+    return found
 
 
 def list_backups(store: Store) -> list[BackupFile]:
@@ -124,6 +166,7 @@ class ArchiveReport:
     manifest: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     healed: list[str] = field(default_factory=list)  # damaged files in the folder, replaced
+    notes: list[str] = field(default_factory=list)  # what could not be checked, and why
 
     @property
     def ok(self) -> bool:
@@ -145,6 +188,7 @@ class ArchiveReport:
         healed = [f"已用备份中的完好文件替换{len(self.healed)}个已损坏的证明材料文件。"] * bool(
             self.healed
         )
+        head += self.notes
         if self.ok and self.unsound:
             return [
                 *head,
@@ -265,6 +309,7 @@ def write_archive(
     with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX) as scratch:
         db = backup_sqlite(store.data_dir / STORE_FILE, Path(scratch) / STORE_FILE)
         recorded = _blob_names(db)
+        head = _anchor_of(store.key_folder, db)
         missing = sorted(f"evidence/{sha[:2]}/{sha}" for sha in recorded - on_disk.keys())
         evidence = [on_disk[name] for name in sorted(on_disk)]
         members: list[tuple[str, Path]] = [(STORE_FILE, db)]
@@ -309,14 +354,85 @@ def write_archive(
                         "evidence": sum(n.startswith("evidence/") for n in files),
                         "audit_entries": _count(db, "select count(*) from audit_entry"),
                     },
+                    "audit_head": head,
                     "files": files,
                     "damaged": damaged,
                     "missing": sorted(missing),
                 }
+                manifest["signature"] = _sign(
+                    keys.secret(store.key_folder, audit.KEY_NAME), manifest
+                )
                 zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         except OSError as exc:
             raise BackupError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from exc
+    audit.save_anchor(store.key_folder, head, f"备份“{target.name}”")
     return BackupResult(target, sorted(damaged), sorted(missing))
+
+
+def _canonical(manifest: dict[str, Any]) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    return b"manifest|" + json.dumps(
+        body, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def _sign(key: bytes, manifest: dict[str, Any]) -> dict[str, str]:
+    """The manifest's keyed digest (the audit key): it lists every member's SHA-256, so it
+    authenticates the whole archive."""
+    return {
+        "key_id": audit.key_id(key),
+        "hmac": hmac.new(key, _canonical(manifest), hashlib.sha256).hexdigest(),
+    }
+
+
+def _check_signature(
+    manifest: dict[str, Any], key_folder: Path | None, report: ArchiveReport
+) -> list[str]:
+    signature = manifest.get("signature")
+    chain = audit.load_key(key_folder) if key_folder is not None else audit.ChainKey(None, None)
+    if not isinstance(signature, dict):
+        report.notes.append("此备份没有签名（由旧版本软件创建），无法确认创建后未被改动。")
+        return []
+    if chain.key is None:
+        report.notes.append(
+            "本机没有签名密钥（数据目录的 keys 文件夹），无法核对此备份的签名；"
+            "如有原电脑的 keys 文件夹，请先复制到本机数据目录再恢复。"
+        )
+        return []
+    if signature.get("key_id") != chain.key_id:
+        return [
+            "此备份由另一台电脑（或另一个数据目录）创建，签名密钥与本机不同"
+            f"（备份的密钥 {str(signature.get('key_id', ''))[:8]}，本机 {chain.key_id[:8]}），"
+            "无法确认备份未被改动，不予恢复。如确为本单位的备份，请把创建它的电脑上数据目录中的"
+            " keys 文件夹复制到本机数据目录后再恢复。"
+        ]
+    expected = _sign(chain.key, manifest)["hmac"]
+    if not hmac.compare_digest(str(signature.get("hmac", "")), expected):
+        return ["备份清单的签名不符：备份在创建后被改动过，不能恢复。"]
+    return []
+
+
+# What a restored database may hold: the app's tables (and SQLite's own indexes for them).
+def _foreign_objects(con: sqlite3.Connection) -> list[str]:
+    from sme_review_desktop.models import Base
+
+    tables = set(Base.metadata.tables) | {"alembic_version"}
+    indexes = {i.name for t in Base.metadata.tables.values() for i in t.indexes if i.name}
+    kinds = {"trigger": "触发器", "view": "视图", "table": "数据表", "index": "索引"}
+    found = []
+    for kind, name, table in con.execute("select type, name, tbl_name from sqlite_master"):
+        if kind == "table" and name in tables:
+            continue
+        if (
+            kind == "index"
+            and table in tables
+            and (name in indexes or name.startswith(("sqlite_autoindex_", "ix_", "uq_")))
+        ):
+            continue
+        if name.startswith("sqlite_") and kind == "table":
+            continue  # sqlite_sequence, sqlite_stat1: SQLite's own
+        found.append(f"{kinds.get(kind, kind)}“{name}”")
+    return found
 
 
 def verify_archive(
@@ -325,6 +441,7 @@ def verify_archive(
     cancelled: CancelFn | None = None,
     *,
     extract_to: Path | None = None,
+    key_folder: Path | None = None,
 ) -> ArchiveReport:
     """Check every member against the manifest, the database itself, and every evidence blob
     the database names; optionally extract while checking (what restore does)."""
@@ -346,6 +463,9 @@ def verify_archive(
             report.problems.append("清单格式不符：不是本系统的备份文件。")
             return report
         report.manifest = manifest
+        report.problems += _check_signature(manifest, key_folder, report)
+        if report.problems:
+            return report
         files: dict[str, dict[str, Any]] = manifest.get("files") or {}
         if STORE_FILE not in files:
             report.problems.append("备份中没有数据库文件 store.sqlite3。")
@@ -399,6 +519,7 @@ def _check_database(
             con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
             try:
                 status = [r[0] for r in con.execute("PRAGMA integrity_check")]
+                foreign = _foreign_objects(con)
                 blobs = {r[0] for r in con.execute("select sha256 from evidence_blob")}
                 (revision,) = con.execute("select version_num from alembic_version").fetchone()
             finally:
@@ -407,6 +528,11 @@ def _check_database(
             return [f"备份中的数据库无法读取：{exc}"]
         if status != ["ok"]:
             problems.append("备份中的数据库未通过完整性检查：" + "；".join(status[:5]))
+        if foreign:
+            problems.append(
+                "备份中的数据库含有本系统不会创建的对象，可能被植入了在本机执行的内容，不予恢复："
+                + "、".join(foreign[:10])
+            )
         missing = sorted(b for b in blobs if f"evidence/{b[:2]}/{b}" not in accounted)
         if missing:
             problems.append(
@@ -432,7 +558,7 @@ def restore_archive(
     staging = data_dir / f".restore-{_stamp(datetime.now())}"
     staging.mkdir(parents=True)
     try:
-        report = verify_archive(path, progress, cancelled, extract_to=staging)
+        report = verify_archive(path, progress, cancelled, extract_to=staging, key_folder=data_dir)
         if not report.ok:
             return report
         db = data_dir / STORE_FILE
@@ -456,6 +582,12 @@ def restore_archive(
         for suffix in ("-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.replace(staging / STORE_FILE, db)
+        # The log now ends where the archive's did: anchors taken since describe the replaced
+        # store. A "restore" anchor marks that, so they are not held against the restored one.
+        head = report.manifest.get("audit_head")
+        audit.save_anchor(
+            data_dir, head if isinstance(head, dict) else _anchor_of(data_dir, db), "restore"
+        )
         return report
     except OSError as exc:
         raise StoreError(f"恢复失败，未作改动：{exc}") from exc

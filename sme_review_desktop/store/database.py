@@ -47,6 +47,12 @@ class Store:
         return self.data_dir / "backups"
 
     @property
+    def key_folder(self) -> Path:
+        """Where ``keys/`` lives: the data folder, or in server mode the shared evidence
+        folder, so every PC of the bureau signs the audit log with one key."""
+        return self.evidence_root or self.data_dir
+
+    @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
@@ -54,6 +60,7 @@ class Store:
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it changes is committed."""
         with self._sessions() as session:
+            session.info["key_folder"] = self.key_folder  # for verify_chain; never written
             yield session
 
     @contextmanager
@@ -66,6 +73,8 @@ class Store:
         program since this session read it (version_id_col) becomes an EditConflict.
         """
         with self._sessions() as session:
+            # audit.record signs entries with the key kept outside the database (store/keys).
+            session.info["key_folder"] = self.key_folder
             if self.is_sqlite:
                 session.connection(execution_options={"sqlite_immediate": True})
             elif self.engine.dialect.name == "postgresql":

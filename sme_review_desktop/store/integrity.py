@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, text
 
 from sme_review_desktop.models import DossierVersion, EvidenceBlob, EvidenceFile
-from sme_review_desktop.store.audit import verify_chain
+from sme_review_desktop.store.audit import (
+    anchor,
+    check_anchors,
+    load_key,
+    save_anchor,
+    saved_anchors,
+    verify_chain,
+)
+from sme_review_desktop.store.backups import archives_holding, manifest_anchors
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.evidence import EvidenceStore
 
@@ -64,7 +72,13 @@ def check_store(
             if fk:
                 report.database.append(f"有{len(fk)}条记录的外键引用不存在")
         blobs = list(session.scalars(select(EvidenceBlob.sha256)))
-        report.audit = verify_chain(session)
+        chain = load_key(store.key_folder)
+        report.audit = verify_chain(session, chain)
+        anchors = saved_anchors(store.key_folder) + manifest_anchors(store.backups_dir)
+        anchors.sort(key=lambda a: str(a.get("at", "")))
+        report.audit += check_anchors(session, chain, anchors)
+        if not report.audit:
+            save_anchor(store.key_folder, anchor(session, chain), "完整性检查")
     evidence = EvidenceStore(store.evidence_dir)
     bad: dict[str, str] = {}
     for n, sha in enumerate(blobs):
@@ -86,8 +100,6 @@ def _with_remedies(store: Store, bad: dict[str, str]) -> list[str]:
     """One line per unsound blob: which file of which dossier it is, and what would heal it
     (an archive in the data folder's backups/ that holds it sound, or re-importing the
     package it came from: an import replaces a damaged file with verified bytes)."""
-    from sme_review_desktop.store.backups import archives_holding
-
     if not bad:
         return []
     names = {f"evidence/{sha[:2]}/{sha}": sha for sha in bad}

@@ -151,7 +151,9 @@ class BackupDialog(QDialog):
             self,
             "检查备份",
             "正在检查备份文件是否完整…",
-            lambda progress, cancelled: backups.verify_archive(source, progress, cancelled),
+            lambda progress, cancelled: backups.verify_archive(
+                source, progress, cancelled, key_folder=self.store.key_folder
+            ),
         )
         self.task.finished.connect(lambda report: self._checked(source, report))
         self.task.failed.connect(self._failed)
