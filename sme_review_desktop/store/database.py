@@ -186,6 +186,24 @@ def _migrate(engine: Engine, data_dir: Path, db_path: Path | None) -> None:
         command.upgrade(cfg, "head")
 
 
+def redact(text: str, url: str | None = None) -> str:
+    """``text`` with the password of a database URL replaced by ***: as a URL it is rendered
+    without its password; any other text has the URL's password (if any) struck out."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if url is None:
+        try:
+            return make_url(text).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):
+            return text
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        return text
+    return text.replace(str(password), "***") if password else text
+
+
 def open_store(
     data_dir: Path, database_url: str | None = None, *, evidence_dir: Path | None = None
 ) -> Store:
@@ -208,7 +226,8 @@ def open_store(
         _migrate(engine, data_dir, db_path)
     except OperationalError as exc:
         engine.dispose()
-        raise StoreError(f"无法打开数据库 {db_path or database_url}：{exc.orig}") from exc
+        where = db_path or redact(database_url or "")
+        raise StoreError(f"无法打开数据库 {where}：{redact(str(exc.orig), database_url)}") from exc
     except BaseException:
         engine.dispose()
         raise
