@@ -73,18 +73,54 @@ def cmd_export_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_create(args: argparse.Namespace) -> int:
-    from sme_review_desktop.store.backups import create_archive
+    """Exit 1 when some evidence was damaged or missing: the archive is written (and restores)
+    without it, and the files are named."""
+    from sme_review_desktop.store.backups import write_archive
 
-    target = create_archive(open_store(args), Path(args.output))
-    emit(args, {"path": str(target)}, f"已备份到：{target}")
-    return 0
+    result = write_archive(open_store(args), Path(args.output))
+    payload = {
+        "path": str(result.path),
+        "complete": result.complete,
+        "damaged": result.damaged,
+        "missing": result.missing,
+    }
+    emit(args, payload, "\n".join(result.lines()))
+    return 0 if result.complete else 1
+
+
+def cmd_backup_heal(args: argparse.Namespace) -> int:
+    """Put back missing or damaged evidence files from an archive; the database is untouched."""
+    from sme_review_desktop.store.backups import heal_from_archive
+
+    healed, left = heal_from_archive(open_store(args), Path(args.archive))
+    lines = [f"已从备份补回{len(healed)}个证明材料文件。", *(f"  · {n}" for n in healed)]
+    if left:
+        lines += [f"仍有{len(left)}个文件缺失或损坏（该备份中也没有完好副本）："]
+        lines += [f"  · {n}" for n in left]
+    emit(args, {"healed": healed, "still_unsound": left}, "\n".join(lines))
+    return 0 if not left else 1
+
+
+def _key_folder(args: argparse.Namespace) -> Path:
+    """Where the audit key is, without opening the store (verify needs no database)."""
+    from sme_review_desktop.store.settings import Settings
+
+    folder = data_dir(args.data_dir)
+    settings = Settings.load(folder)
+    server = args.database_url or settings.database_url
+    return Path(settings.evidence_dir) if server and settings.evidence_dir else folder
 
 
 def cmd_backup_verify(args: argparse.Namespace) -> int:
     from sme_review_desktop.store.backups import verify_archive
 
-    report = verify_archive(Path(args.archive))
-    payload = {"ok": report.ok, "problems": report.problems, "manifest": report.manifest}
+    report = verify_archive(Path(args.archive), key_folder=_key_folder(args))
+    payload = {
+        "ok": report.ok,
+        "problems": report.problems,
+        "unsound": report.unsound,
+        "manifest": report.manifest,
+    }
     emit(args, payload, "\n".join(report.lines()))
     return 0 if report.ok else 1
 
@@ -109,7 +145,12 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
                     after={"archive": Path(args.archive).name, **report.manifest.get("counts", {})},
                 )
             store.close()
-    payload = {"ok": report.ok, "problems": report.problems}
+    payload = {
+        "ok": report.ok,
+        "problems": report.problems,
+        "unsound": report.unsound,
+        "healed": report.healed,
+    }
     lines = report.lines()
     emit(args, payload, "\n".join([*lines, "已恢复。"] if report.ok else lines))
     return 0 if report.ok else 1
@@ -163,6 +204,8 @@ def add_commands(sub: Any) -> None:
     p = leaf(bsub, cmd_backup_restore, "restore", help="从备份文件恢复（先检查完整性）")
     p.add_argument("archive", help="备份文件 .zip")
     leaf(bsub, cmd_backup_list, "list", help="列出自动备份 automatic backups")
+    p = leaf(bsub, cmd_backup_heal, "heal", help="从备份文件补回缺失或损坏的证明材料（不改动数据）")
+    p.add_argument("archive", help="备份文件 .zip")
 
 
 def add_exports(xsub: Any) -> None:

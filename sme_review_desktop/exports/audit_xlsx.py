@@ -7,6 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.audit_view import AuditRow
 
@@ -29,13 +30,14 @@ def write_audit(rows: list[AuditRow], title: str, target: Path) -> Path:
     ws = wb.active
     assert ws is not None
     ws.title = "审计记录"
-    ws.append([title])
+    xlsx_text.append(ws, [title])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(COLUMNS)
+    xlsx_text.append(ws, COLUMNS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append(
+        xlsx_text.append(
+            ws,
             [
                 r.id,
                 r.at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -46,7 +48,7 @@ def write_audit(rows: list[AuditRow], title: str, target: Path) -> Path:
                 r.reason,
                 r.before,
                 r.after,
-            ]
+            ],
         )
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width

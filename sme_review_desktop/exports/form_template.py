@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.importing.form import SHEET
 from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import Rulebook
@@ -41,7 +42,7 @@ def write_form(
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
-    ws.append(HEADER)
+    xlsx_text.append(ws, HEADER)
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
@@ -52,7 +53,7 @@ def write_form(
     for key in book.form_fields:
         fdef = fields[key]
         label = fdef.label + ("（必填）" if fdef.required else "")
-        ws.append([key, label, _cell_value(values.get(key)), fdef.unit or "", fdef.help])
+        xlsx_text.append(ws, [key, label, _cell_value(values.get(key)), fdef.unit or "", fdef.help])
         row = ws.max_row
         value_cell = ws.cell(row, 3)
         value_cell.protection = Protection(locked=False)
@@ -105,6 +106,6 @@ def _guide_sheet(wb: Workbook, book: Rulebook) -> None:
     ]
     lines += [f"{m.number:02d}  （{chinese_numeral(m.number)}）{m.title}" for m in book.materials]
     for line in lines:
-        ws.append([line])
+        xlsx_text.append(ws, [line])
         ws.cell(ws.max_row, 1).alignment = wrap
     ws.cell(1, 1).font = Font(bold=True, size=14)

@@ -8,6 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.importing.service import ImportResult
 from sme_review_desktop.store.atomic import atomic_path
 
@@ -24,12 +25,15 @@ def write_import_report(target: Path, results: Iterable[ImportResult]) -> Path:
     ws = wb.active
     assert ws is not None
     ws.title = "导入结果"
-    ws.append(["序号", "申报材料", "结果", "统一社会信用代码", "平台名称", "版本", "原因或提示"])
+    xlsx_text.append(
+        ws, ["序号", "申报材料", "结果", "统一社会信用代码", "平台名称", "版本", "原因或提示"]
+    )
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for n, r in enumerate(results, start=1):
         notes = "；".join(r.errors + r.warnings)
-        ws.append(
+        xlsx_text.append(
+            ws,
             [
                 n,
                 r.path,
@@ -38,7 +42,7 @@ def write_import_report(target: Path, results: Iterable[ImportResult]) -> Path:
                 r.platform_name or "",
                 r.version or "",
                 notes,
-            ]
+            ],
         )
         ws.cell(ws.max_row, 7).alignment = Alignment(wrap_text=True, vertical="top")
     for col, width in zip("ABCDEFG", (6, 40, 18, 22, 30, 6, 80), strict=True):

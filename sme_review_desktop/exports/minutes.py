@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports import fonts
+from sme_review_desktop.exports import fonts, xlsx_text
 from sme_review_desktop.exports.gov_doc import Blank, Para, Part, Table, Title, build, cn_date
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.rounds import get_round
@@ -140,26 +140,26 @@ def _xlsx(
     ws = wb.active
     assert ws is not None
     ws.title = "会议纪要"
-    ws.append([title])
+    xlsx_text.append(ws, [title])
     ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.append([f"会议日期：{when.isoformat()}"])
-    ws.append([f"出席专家：{'、'.join(experts)}"])
-    ws.append([])
-    ws.append(["序号", "平台名称", "专家评分", "综合得分", "排名", "决定", "理由"])
+    xlsx_text.append(ws, [f"会议日期：{when.isoformat()}"])
+    xlsx_text.append(ws, [f"出席专家：{'、'.join(experts)}"])
+    xlsx_text.append(ws, [])
+    xlsx_text.append(ws, ["序号", "平台名称", "专家评分", "综合得分", "排名", "决定", "理由"])
     for cell in ws[5]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        xlsx_text.append(ws, row)
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.append([])
-    ws.append(["专家组组长（签字）：", "", "", "日期："])
-    ws.append(["记录人（签字）：", "", "", "日期："])
+    xlsx_text.append(ws, [])
+    xlsx_text.append(ws, ["专家组组长（签字）：", "", "", "日期："])
+    xlsx_text.append(ws, ["记录人（签字）：", "", "", "日期："])
     for col, width in zip("ABCDEFG", (6, 30, 50, 10, 6, 12, 30), strict=True):
         ws.column_dimensions[col].width = width
     cs = wb.create_sheet("回避情况")
-    cs.append(["专家", "回避单位", "原因"])
+    xlsx_text.append(cs, ["专家", "回避单位", "原因"])
     for c in conflicts:
-        cs.append(c)
+        xlsx_text.append(cs, c)
     with atomic_path(target) as tmp:
         wb.save(tmp)

@@ -14,7 +14,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from sqlalchemy import select
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports import fonts
+from sme_review_desktop.exports import fonts, xlsx_text
 from sme_review_desktop.exports.gov_doc import (
     Align,
     Blank,
@@ -215,19 +215,19 @@ def _xlsx(doc: Listing, path: Path) -> None:
     ws.title = "认定名单" if doc.final else "拟认定名单"
     ncol = len(doc.columns)
     last = get_column_letter(ncol)
-    ws.append([doc.attachment or doc.title])
+    xlsx_text.append(ws, [doc.attachment or doc.title])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append([doc.period or f"认定日期：{cn_date(doc.issued_on)}"])
+    xlsx_text.append(ws, [doc.period or f"认定日期：{cn_date(doc.issued_on)}"])
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="center")
     header_row = 3
-    ws.append(doc.columns)
+    xlsx_text.append(ws, doc.columns)
     thin = Side(style="thin")
     for values in doc.rows:
-        ws.append([int(values[0]), *values[1:]])
+        xlsx_text.append(ws, [int(values[0]), *values[1:]])
     for cells in ws.iter_rows(min_row=header_row):
         for cell in cells:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)

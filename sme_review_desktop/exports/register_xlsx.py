@@ -8,6 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.register.platforms import RegisterRow, register_rows
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
@@ -60,12 +61,12 @@ def write_register(store: Store, target: Path, today: date) -> tuple[Path, int]:
     ws = wb.active
     assert ws is not None
     ws.title = "示范平台名录"
-    ws.append(COLUMNS)
+    xlsx_text.append(ws, COLUMNS)
     for head in ws[1]:
         head.font = Font(bold=True)
         head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r in rows:
-        ws.append(_row(r))
+        xlsx_text.append(ws, _row(r))
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -76,9 +77,11 @@ def write_register(store: Store, target: Path, today: date) -> tuple[Path, int]:
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
     note = wb.create_sheet("说明")
-    note.append([f"统计日期：{today.isoformat()}"])
-    note.append(["状态：有效 / 即将到期（90天内到期）/ 已到期 / 已撤销。"])
-    note.append(["本月应报：本月内到期、尚未报送的报告；逾期未报：已过报送期限仍未报送的报告。"])
+    xlsx_text.append(note, [f"统计日期：{today.isoformat()}"])
+    xlsx_text.append(note, ["状态：有效 / 即将到期（90天内到期）/ 已到期 / 已撤销。"])
+    xlsx_text.append(
+        note, ["本月应报：本月内到期、尚未报送的报告；逾期未报：已过报送期限仍未报送的报告。"]
+    )
     target = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
     with atomic_path(target) as tmp:
         wb.save(tmp)

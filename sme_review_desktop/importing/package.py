@@ -214,6 +214,19 @@ class _LimitedReader:
             self._zf.close()
 
 
+def _distinct(rel: str, taken: set[str]) -> str:
+    """``rel``, or ``name（2）.pdf`` when a member of that path (in any letter case: Windows
+    folds it) came before: a zip may hold two members of one name, and each is evidence."""
+    stem, dot, suffix = rel.rpartition(".")
+    if not dot or "/" in suffix:
+        stem, dot, suffix = rel, "", ""
+    candidate, n = rel, 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{stem}（{n}）{dot}{suffix}", n + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
 def _zip_files(zpath: Path, limits: ImportLimits) -> list[SourceFile]:
     name = zpath.name
     try:
@@ -244,8 +257,9 @@ def _zip_files(zpath: Path, limits: ImportLimits) -> list[SourceFile]:
     wrapped = len(tops) == 1 and all(len(PurePosixPath(r).parts) > 1 for r, _ in entries)
     files: list[SourceFile] = []
     total = 0
+    taken: set[str] = set()
     for real, info in entries:
-        rel = "/".join(PurePosixPath(real).parts[1:]) if wrapped else real
+        rel = _distinct("/".join(PurePosixPath(real).parts[1:]) if wrapped else real, taken)
 
         def opener(info: zipfile.ZipInfo = info) -> AbstractContextManager[BinaryIO]:
             return _LimitedReader(zpath, info, info.file_size)

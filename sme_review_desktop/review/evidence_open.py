@@ -134,17 +134,55 @@ def _safe_stem(name: str) -> str:
     return stem.strip(" _")[:60] or "证明材料"
 
 
+def _user_tag() -> str:
+    try:
+        import getpass
+
+        name = getpass.getuser()
+    except Exception:  # no user name (a service account without one): the uid will do
+        name = ""
+    uid = getattr(os, "getuid", lambda: None)()
+    tag = re.sub(r"[^0-9A-Za-z_.-]", "_", name) or "user"
+    return f"{tag}-{uid}" if uid is not None else tag
+
+
 def copies_folder(root: Path | None = None) -> Path:
-    """Where copies go (a folder of the system's temp dir); copies older than a day are removed."""
-    folder = (root or Path(tempfile.gettempdir())) / COPY_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    """Where copies go: a folder of the system's temp dir that belongs to this user alone
+    (0700, not a link, owned by us); copies older than a day are removed without following
+    links. A folder someone else prepared under that name is refused, not used."""
+    folder = (root or Path(tempfile.gettempdir())) / f"{COPY_FOLDER}-{_user_tag()}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError as exc:
+        raise UserError(f"无法准备存放副本的临时文件夹 {folder}：{exc.strerror or exc}") from exc
+    uid = getattr(os, "getuid", lambda: None)()
+    if (
+        stat.S_ISLNK(info.st_mode)
+        or not stat.S_ISDIR(info.st_mode)
+        or (uid is not None and info.st_uid != uid)
+    ):
+        raise UserError(
+            f"存放副本的临时文件夹 {folder} 不是本用户创建的（或是一个链接）：为安全起见不予使用，"
+            "请删除它后重试。"
+        )
+    if os.name != "nt":
+        os.chmod(folder, 0o700)
     now = time.time()
     for old in folder.iterdir():
         try:
-            if now - old.stat().st_mtime > KEEP_COPIES_SECONDS:
-                for p in old.rglob("*"):
-                    p.chmod(stat.S_IRUSR | stat.S_IWUSR)  # Windows refuses to delete read-only
-                shutil.rmtree(old)
+            info = os.lstat(old)
+            if now - info.st_mtime <= KEEP_COPIES_SECONDS:
+                continue
+            if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+                old.unlink()  # a link is removed itself, never what it points at
+                continue
+            for dirpath, _dirs, names in os.walk(old, followlinks=False):
+                for name in names:
+                    p = Path(dirpath) / name
+                    if not p.is_symlink():
+                        p.chmod(stat.S_IRUSR | stat.S_IWUSR)  # Windows refuses read-only
+            shutil.rmtree(old)  # rmtree removes links without following them
         except OSError:
             continue  # still open in a viewer: next time
     return folder

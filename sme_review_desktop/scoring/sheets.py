@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.scoring.entry import apply_scores, check_open, expert_grid
 from sme_review_desktop.scoring.experts import find_dossier, find_expert
@@ -85,6 +86,11 @@ def _layout(payload: dict[str, Any]) -> dict[str, Any]:
     return cells
 
 
+def _total_refs(payload: dict[str, Any]) -> set[str]:
+    total_col = get_column_letter(FIRST_SCORE_COL + len(payload["criteria"]))
+    return {f"{total_col}{FIRST_ROW + n}" for n in range(len(payload["dossiers"]))}
+
+
 def _signature(key: str, body: str) -> str:
     return hmac.new(key.encode(), body.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -131,8 +137,12 @@ def write_score_sheet(
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
+    totals = _total_refs(payload)
     for ref, value in _layout(payload).items():
-        ws[ref] = value
+        if ref in totals:
+            ws[ref] = value  # the one formula the app writes: =SUM over the row's scores
+        else:
+            xlsx_text.put(ws[ref], value)
     _style(ws, payload)
     for n, (uscc, _) in enumerate(payload["dossiers"]):
         for c, (name, _) in enumerate(payload["criteria"]):
@@ -145,7 +155,7 @@ def write_score_sheet(
     check["A1"] = FORMAT
     check["B1"] = _signature(key, body)
     for n, chunk in enumerate(chunks, start=2):
-        check[f"A{n}"] = chunk
+        xlsx_text.put(check[f"A{n}"], chunk)  # a chunk may start with "=" or "-"
     check.protection.sheet = True
     check.protection.password = secrets.token_hex(8)
     target = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")

@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.scoring.decisions import DECISION_LABELS
 from sme_review_desktop.scoring.entry import expert_grid
@@ -31,9 +32,9 @@ def _sheet_name(name: str, taken: set[str]) -> str:
 
 
 def _header(ws: Worksheet, title: str, columns: list[str], widths: list[int]) -> None:
-    ws.append([title])
+    xlsx_text.append(ws, [title])
     ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.append(columns)
+    xlsx_text.append(ws, columns)
     for cell in ws[2]:
         cell.font = _BOLD
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
@@ -65,10 +66,10 @@ def write_score_summary(store: Store, round_id: int, target: Path) -> Path:
             "、".join(f"{e}偏离其他专家均分超过15分" for e in sorted(s.outliers)),
             DECISION_LABELS.get(s.decision or "", ""),
         ]
-        ws.append(cells)
-    ws.append([])
-    ws.append(
-        ["说明：有效评分5个及以上时去掉一个最高分和一个最低分后取平均，不足5个时取算术平均。"]
+        xlsx_text.append(ws, cells)
+    xlsx_text.append(ws, [])
+    xlsx_text.append(
+        ws, ["说明：有效评分5个及以上时去掉一个最高分和一个最低分后取平均，不足5个时取算术平均。"]
     )
 
     taken = {"汇总"}
@@ -89,11 +90,13 @@ def write_score_summary(store: Store, round_id: int, target: Path) -> Path:
         )
         for r in grid:
             if r.conflicted:
-                es.append([r.uscc, r.platform_name, "回避", *[""] * len(specs)])
+                xlsx_text.append(es, [r.uscc, r.platform_name, "回避", *[""] * len(specs)])
                 continue
             values = [float(r.points[n]) if n in r.points else "" for n in names]
             total = sum((r.points[n] for n in names if n in r.points), start=0)
-            es.append([r.uscc, r.platform_name, *values, float(total) if r.points else ""])
+            xlsx_text.append(
+                es, [r.uscc, r.platform_name, *values, float(total) if r.points else ""]
+            )
     target = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
     with atomic_path(target) as tmp:
         wb.save(tmp)

@@ -50,6 +50,12 @@ class Store:
         return self.data_dir / "backups"
 
     @property
+    def key_folder(self) -> Path:
+        """Where ``keys/`` lives: the data folder, or in server mode the shared evidence
+        folder, so every PC of the bureau signs the audit log with one key."""
+        return self.evidence_root or self.data_dir
+
+    @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
@@ -57,6 +63,7 @@ class Store:
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it changes is committed."""
         with self._sessions() as session:
+            session.info["key_folder"] = self.key_folder  # for verify_chain; never written
             yield session
 
     @contextmanager
@@ -71,6 +78,8 @@ class Store:
         """
         with self._sessions() as session:
             recorder = ChangeRecorder(session)
+            # audit.record signs entries with the key kept outside the database (store/keys).
+            session.info["key_folder"] = self.key_folder
             if self.is_sqlite:
                 session.connection(execution_options={"sqlite_immediate": True})
             elif self.engine.dialect.name == "postgresql":
@@ -187,6 +196,24 @@ def _migrate(engine: Engine, data_dir: Path, db_path: Path | None) -> None:
         command.upgrade(cfg, "head")
 
 
+def redact(text: str, url: str | None = None) -> str:
+    """``text`` with the password of a database URL replaced by ***: as a URL it is rendered
+    without its password; any other text has the URL's password (if any) struck out."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if url is None:
+        try:
+            return make_url(text).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):
+            return text
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        return text
+    return text.replace(str(password), "***") if password else text
+
+
 def open_store(
     data_dir: Path, database_url: str | None = None, *, evidence_dir: Path | None = None
 ) -> Store:
@@ -209,7 +236,8 @@ def open_store(
         _migrate(engine, data_dir, db_path)
     except OperationalError as exc:
         engine.dispose()
-        raise StoreError(f"无法打开数据库 {db_path or database_url}：{exc.orig}") from exc
+        where = db_path or redact(database_url or "")
+        raise StoreError(f"无法打开数据库 {where}：{redact(str(exc.orig), database_url)}") from exc
     except BaseException:
         engine.dispose()
         raise

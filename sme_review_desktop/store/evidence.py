@@ -139,7 +139,7 @@ class Staging:
                 out.write(chunk)
                 size += len(chunk)
         sha = digest.hexdigest()
-        if sha in self.staged or self.store.blob_path(sha).exists():
+        if sha in self.staged or self.store.verify(sha):
             tmp.unlink()
         else:
             final = self.folder / sha
@@ -151,7 +151,9 @@ class Staging:
         """After the transaction committed: move staged files into place."""
         made: set[Path] = set()
         for staged in self.staged.values():
-            if self.store.blob_path(staged.name).exists():
+            # A file already in place is kept only if it is sound: a damaged or half-written
+            # one is replaced by these verified bytes (the store heals on import).
+            if self.store.verify(staged.name):
                 staged.unlink()
             else:
                 self.store._place(staged, made)

@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, text
 
-from sme_review_desktop.models import EvidenceBlob
-from sme_review_desktop.store.audit import verify_chain
+from sme_review_desktop.models import DossierVersion, EvidenceBlob, EvidenceFile
+from sme_review_desktop.store.audit import (
+    anchor,
+    check_anchors,
+    load_key,
+    save_anchor,
+    saved_anchors,
+    verify_chain,
+)
+from sme_review_desktop.store.backups import archives_holding, manifest_anchors
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.evidence import EvidenceStore
 
@@ -64,17 +72,79 @@ def check_store(
             if fk:
                 report.database.append(f"有{len(fk)}条记录的外键引用不存在")
         blobs = list(session.scalars(select(EvidenceBlob.sha256)))
-        report.audit = verify_chain(session)
+        chain = load_key(store.key_folder)
+        report.audit = verify_chain(session, chain)
+        anchors = saved_anchors(store.key_folder) + manifest_anchors(store.backups_dir)
+        anchors.sort(key=lambda a: str(a.get("at", "")))
+        report.audit += check_anchors(session, chain, anchors)
+        if not report.audit:
+            save_anchor(store.key_folder, anchor(session, chain), "完整性检查")
     evidence = EvidenceStore(store.evidence_dir)
+    bad: dict[str, str] = {}
     for n, sha in enumerate(blobs):
         path = evidence.blob_path(sha)
         if not path.is_file():
-            report.evidence.append(f"文件缺失：{sha[:16]}…")
+            bad[sha] = "文件缺失"
         elif not evidence.verify(sha):
-            report.evidence.append(f"内容与校验值不符（可能被改动或损坏）：{sha[:16]}…")
+            bad[sha] = "内容与校验值不符（可能被改动或损坏）"
         report.files_checked += 1
         if progress:
             progress(n + 1, len(blobs))
+    report.evidence = _with_remedies(store, bad)
     known = set(blobs)
     report.orphans = sorted(name for name in evidence.all_blob_names() if name not in known)
     return report
+
+
+def _with_remedies(store: Store, bad: dict[str, str]) -> list[str]:
+    """One line per unsound blob: which file of which dossier it is, and what would heal it
+    (an archive in the data folder's backups/ that holds it sound, or re-importing the
+    package it came from: an import replaces a damaged file with verified bytes)."""
+    if not bad:
+        return []
+    names = {f"evidence/{sha[:2]}/{sha}": sha for sha in bad}
+    holding = archives_holding(store.data_dir, set(names))
+    uses: dict[str, list[tuple[str, str, int, str]]] = {}
+    with store.read() as session:
+        rows = session.execute(
+            select(
+                EvidenceFile.sha256,
+                EvidenceFile.rel_path,
+                DossierVersion.platform_name,
+                DossierVersion.number,
+                DossierVersion.source_name,
+            )
+            .join(DossierVersion, EvidenceFile.version_id == DossierVersion.id)
+            .where(EvidenceFile.sha256.in_(list(bad)))
+        )
+        for sha, rel, platform, number, source in rows:
+            uses.setdefault(sha, []).append((rel, platform, number, source))
+        forms = session.execute(
+            select(
+                DossierVersion.form_sha256,
+                DossierVersion.form_path,
+                DossierVersion.platform_name,
+                DossierVersion.number,
+                DossierVersion.source_name,
+            ).where(DossierVersion.form_sha256.in_(list(bad)))
+        )
+        for sha, rel, platform, number, source in forms:
+            uses.setdefault(str(sha), []).append((rel or "申报数据表", platform, number, source))
+    lines = []
+    for name, sha in sorted(names.items()):
+        where = uses.get(sha, [])
+        what = "；".join(f"“{p}”第{n}版的“{r}”" for r, p, n, _ in where[:3]) or "未被引用"
+        remedies = []
+        if name in holding:
+            remedies.append(
+                f"可从备份“{holding[name][0].name}”取回（sme-review backup heal "
+                f"{holding[name][0]}，只补回证明材料，不改动数据）"
+            )
+        sources = sorted({s for *_, s in where if s})
+        if sources:
+            remedies.append("或重新导入原申报材料“" + "”“".join(sources[:3]) + "”")
+        remedy = (
+            "；".join(remedies) if remedies else "本机备份中没有完好副本，请找回原申报材料重新导入"
+        )
+        lines.append(f"{bad[sha]}：{sha[:16]}…（{what}）。{remedy}。")
+    return lines

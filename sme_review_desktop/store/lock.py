@@ -15,6 +15,7 @@ import os
 import platform
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -102,13 +103,44 @@ def describe(holder: dict[str, Any]) -> str:
     return f"计算机“{host}”上的用户“{who}”（进程 {holder.get('pid', '?')}，自 {since} 起）"
 
 
+def _create(path: Path) -> None:
+    """Create the lock with its owner already written, or raise FileExistsError.
+
+    The owner is written to a private file first and linked into place, so no one ever sees
+    an empty lock (a 0-byte lock read as 「未知计算机」 and blocked for two minutes). Where the
+    share cannot make hard links, the lock is created exclusively and written at once.
+    """
+    body = json.dumps(_owner(), ensure_ascii=False).encode("utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    try:
+        os.write(fd, body)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass  # no hard links here (some SMB shares): exclusive create, written at once
+    finally:
+        tmp.unlink(missing_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    try:
+        os.write(fd, body)
+    finally:
+        os.close(fd)
+
+
 def acquire(data_dir: Path, *, heartbeat: bool = True) -> InstanceLock:
     """Take the data folder for this process, or raise StoreInUse naming who holds it."""
     path = data_dir / LOCK_FILE
     data_dir.mkdir(parents=True, exist_ok=True)
     for _attempt in range(2):
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            _create(path)
         except FileExistsError:
             holder = _read(path)
             if holder is None:
@@ -121,8 +153,6 @@ def acquire(data_dir: Path, *, heartbeat: bool = True) -> InstanceLock:
                 ) from None
             path.unlink(missing_ok=True)  # stale: the holder crashed or its PC went off
             continue
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(_owner(), fh, ensure_ascii=False)
         lock = InstanceLock(path)
         if heartbeat:
             lock._thread = threading.Thread(target=lock._beat, name="store-lock", daemon=True)

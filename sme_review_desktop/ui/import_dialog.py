@@ -25,6 +25,7 @@ from sme_review_desktop.exports.import_report import STATUS_LABELS, write_import
 from sme_review_desktop.importing.limits import ImportLimits
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import ImportResult, import_package
+from sme_review_desktop.safe_text import as_rich, visible
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.messages import show_error
 
@@ -98,6 +99,7 @@ class ImportDialog(QDialog):
         self.results: list[ImportResult] = []
         self.total = 0
         self.current = QLabel("正在查找申报材料…")
+        self.current.setTextFormat(Qt.TextFormat.PlainText)  # shows names: never read as HTML
         self.package_bar = QProgressBar()
         self.package_bar.setRange(0, 1000)
         self.package_bar.setFormat("当前材料 %p%")
@@ -140,7 +142,7 @@ class ImportDialog(QDialog):
         self.overall_bar.setValue(0)
 
     def _on_package_started(self, index: int, name: str) -> None:
-        self.current.setText(f"正在导入（{index + 1}/{self.total}）：{name}")
+        self.current.setText(f"正在导入（{index + 1}/{self.total}）：{visible(name)}")
         self.package_bar.setValue(0)
 
     def _on_result(self, res: ImportResult) -> None:
@@ -157,8 +159,8 @@ class ImportDialog(QDialog):
                 notes,
             )
         ):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
+            item = QTableWidgetItem(visible(text))
+            item.setToolTip(as_rich(text))
             if res.status == "rejected":
                 item.setForeground(Qt.GlobalColor.darkRed)
             self.table.setItem(row, col, item)

@@ -8,12 +8,13 @@ import traceback
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.safe_text import as_rich
 
 log = logging.getLogger(__name__)
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
-    QMessageBox.warning(parent, "提示", message)
+    QMessageBox.warning(parent, "提示", as_rich(message))
 
 
 def show_exception(parent: QWidget | None, exc: BaseException, log_path: str = "") -> None:
@@ -23,4 +24,4 @@ def show_exception(parent: QWidget | None, exc: BaseException, log_path: str = "
         return
     log.error("unexpected error\n%s", "".join(traceback.format_exception(exc)))
     where = f"\n详细信息已记录在：{log_path}" if log_path else ""
-    QMessageBox.critical(parent, "出错了", f"出错了：{exc}{where}")
+    QMessageBox.critical(parent, "出错了", as_rich(f"出错了：{exc}{where}"))

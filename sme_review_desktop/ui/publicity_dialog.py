@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -33,6 +33,7 @@ from sme_review_desktop.publicity.service import (
     start_publicity,
 )
 from sme_review_desktop.publicity.workdays import format_period
+from sme_review_desktop.safe_text import visible
 from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.changes import follow
@@ -64,6 +65,7 @@ class PublicityDialog(QDialog):
         self.days.setRange(1, 60)
         self.days.setSuffix(" 个工作日")
         self.end = QLabel()
+        self.end.setTextFormat(Qt.TextFormat.PlainText)
         self.end.setWordWrap(True)
         # The form keeps fields at their size hint, which for a wrapping label is too narrow
         # for 「2026-10-09，自9月28日至10月9日」: give the end date a line of its own width.
@@ -109,6 +111,7 @@ class PublicityDialog(QDialog):
         self.certified_on.setDisplayFormat("yyyy-MM-dd")
         self.finalize_button = QPushButton("认定并锁定批次…")
         self.outcome_label = QLabel()
+        self.outcome_label.setTextFormat(Qt.TextFormat.PlainText)  # shows names: never read as HTML
         self.outcome_label.setWordWrap(True)
         final = QHBoxLayout()
         final.addWidget(QLabel("认定日期："))
@@ -255,5 +258,5 @@ class PublicityDialog(QDialog):
             return
         lines = [f"{u}　{n}" for u, n in result.certified]
         lines += [f"{u}　未认定：{why}" for u, why in result.excluded]
-        self.outcome_label.setText("已认定：\n" + "\n".join(lines))
+        self.outcome_label.setText(visible("已认定：\n" + "\n".join(lines), keep_newlines=True))
         self.refresh()

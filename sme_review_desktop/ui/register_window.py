@@ -26,6 +26,7 @@ from sme_review_desktop.register.platforms import (
     register_rows,
     revoke,
 )
+from sme_review_desktop.safe_text import as_rich, visible
 from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.changes import follow
@@ -158,7 +159,9 @@ class RegisterWindow(QWidget):
         row = self._selected()
         if row is None:
             return
-        content, ok = QInputDialog.getText(self, "登记投诉", f"{row.platform_name}：投诉内容")
+        content, ok = QInputDialog.getText(
+            self, "登记投诉", f"{visible(row.platform_name)}：投诉内容"
+        )
         if ok and content.strip():
             self.record_complaint(row.number, content)
 
@@ -169,7 +172,7 @@ class RegisterWindow(QWidget):
             show_exception(self, exc)
             return None
         if warning:
-            QMessageBox.warning(self, "投诉", warning)
+            QMessageBox.warning(self, "投诉", as_rich(warning))
         self.refresh()
         return warning
 

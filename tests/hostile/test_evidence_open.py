@@ -366,3 +366,36 @@ def test_evidence_reaches_the_system_only_through_open_with_system_viewer() -> N
         )
     }
     assert launching == {"open_with_system_viewer"}
+
+
+def test_copies_live_in_a_private_folder_and_cleanup_follows_no_link(tmp_path: Path) -> None:
+    import os
+    import stat
+    import time
+
+    folder = copies_folder(tmp_path)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert folder.name.startswith("sme-review-evidence-")  # one folder per user
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    victim.chmod(0o444)
+    old = folder / "old"
+    old.mkdir()
+    (old / "link").symlink_to(victim)
+    (folder / "toplink").symlink_to(tmp_path, target_is_directory=True)
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (day_ago, day_ago))
+    os.utime(folder / "toplink", (day_ago, day_ago), follow_symlinks=False)
+    copies_folder(tmp_path)
+    assert not old.exists() and not (folder / "toplink").exists()
+    assert victim.read_text() == "keep me" and stat.S_IMODE(victim.stat().st_mode) == 0o444
+
+
+def test_a_copies_folder_planted_as_a_link_is_refused(tmp_path: Path) -> None:
+    from sme_review_desktop.errors import UserError
+    from sme_review_desktop.review.evidence_open import _user_tag
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / f"sme-review-evidence-{_user_tag()}").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UserError):
+        copies_folder(tmp_path)

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -76,6 +76,7 @@ class OverviewWindow(QWidget):
         self.refresh_button = QPushButton("刷新")
         self.report_button = QPushButton("导出统计报告（PDF）…")
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # may name an error
         self.status.setStyleSheet("color: #555;")
         self.tabs = QTabWidget()
         top = QHBoxLayout()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.errors import EditConflict, UserError
+from sme_review_desktop.safe_text import as_rich, visible
 from sme_review_desktop.scoring.entry import GridRow, enter_scores, expert_grid
 from sme_review_desktop.scoring.experts import add_expert, expert_names
 from sme_review_desktop.scoring.scheme import CriterionSpec
@@ -122,7 +123,7 @@ class ScoreGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and row.conflicted:
             return QBrush(QColor("#eeeeee"))
         if role == Qt.ItemDataRole.ToolTipRole and crit is not None:
-            return f"{crit.name}：0–{plain(crit.max_points)}分。{crit.guidance}"
+            return as_rich(f"{crit.name}：0–{plain(crit.max_points)}分。{crit.guidance}")
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= len(FIXED):
             return Qt.AlignmentFlag.AlignCenter
         return None
@@ -208,6 +209,7 @@ class ScoreGridWindow(QWidget):
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.verticalHeader().setVisible(False)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # shows names: never read as HTML
         self.message.setStyleSheet("color:#b3261e")
         top = QHBoxLayout()
         top.addWidget(QLabel("专家："))
@@ -303,6 +305,6 @@ class ScoreGridWindow(QWidget):
         refused = any(r.status == "rejected" for r in results)
         self._load(self.experts.currentText())
         self.message.setStyleSheet("color:#b3261e" if refused else "")
-        self.message.setText("\n".join(lines))
+        self.message.setText(visible("\n".join(lines), keep_newlines=True))
         self.message.setWordWrap(True)
         return lines

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 from sme_review_desktop.errors import EditConflict
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.safe_text import rich
 from sme_review_desktop.scoring.decisions import DECISION_LABELS, decide
 from sme_review_desktop.scoring.meeting import Slide, meeting_slides
 from sme_review_desktop.store.changes import Changes
@@ -137,13 +136,13 @@ class MeetingWindow(QWidget):
     def show_slide(self) -> None:
         s = self.slide
         sc = s.scores
-        self.title.setText(f"<b style='font-size:26pt'>{escape(s.platform_name)}</b>")
+        self.title.setText(f"<b style='font-size:26pt'>{rich(s.platform_name)}</b>")
         self.position.setText(f"{self.index + 1} / {len(self.slides)}")
         figures = "".join(
-            f"<tr><td>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>" for k, v in s.figures
+            f"<tr><td>{rich(k)}</td><td><b>{rich(v)}</b></td></tr>" for k, v in s.figures
         )
         suggestions = "".join(
-            f"<tr><td>{escape(label)}</td><td>{escape(title)}</td><td><b>{escape(verdict)}</b></td></tr>"
+            f"<tr><td>{rich(label)}</td><td>{rich(title)}</td><td><b>{rich(verdict)}</b></td></tr>"
             for label, title, verdict in s.suggestions
         )
         formal = (
@@ -152,16 +151,16 @@ class MeetingWindow(QWidget):
             else "材料齐全"
         )
         scores = "".join(
-            f"<tr><td>{escape(name)}</td><td><b>{plain(total)}</b>"
+            f"<tr><td>{rich(name)}</td><td><b>{plain(total)}</b>"
             f"{'　⚠偏离＞15分' if name in sc.outliers else ''}</td></tr>"
             for name, total in sc.scores.items()
-        ) + "".join(f"<tr><td>{escape(name)}</td><td>回避</td></tr>" for name in sc.absent)
+        ) + "".join(f"<tr><td>{rich(name)}</td><td>回避</td></tr>" for name in sc.absent)
         aggregate = "—" if sc.aggregate is None else f"{sc.aggregate}（第{sc.rank}名）"
         self.body.setText(
             "<table width='100%' cellpadding='6'><tr valign='top'>"
             f"<td width='30%'><h3>主要数据</h3><table cellpadding='4'>{figures}</table>"
             f"<h3>形式审查</h3>{formal}</td>"
-            f"<td width='40%'><h3>系统建议：{escape(s.overall)}</h3><table cellpadding='3'>{suggestions}</table></td>"
+            f"<td width='40%'><h3>系统建议：{rich(s.overall)}</h3><table cellpadding='3'>{suggestions}</table></td>"
             f"<td width='30%'><h3>专家评分</h3><table cellpadding='4'>{scores or '<tr><td>尚无评分</td></tr>'}</table>"
             f"<h3>综合得分：{aggregate}</h3></td></tr></table>"
         )

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.exports.audit_xlsx import write_audit
+from sme_review_desktop.safe_text import as_rich, visible
 from sme_review_desktop.store.audit_view import AuditRow, audit_rows
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.export_task import ExportTask
@@ -65,7 +66,8 @@ class AuditModel(QAbstractTableModel):
             r.before,
             r.after,
         ]
-        return values[index.column()]
+        value = values[index.column()]
+        return as_rich(value) if role == Qt.ItemDataRole.ToolTipRole else visible(value)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

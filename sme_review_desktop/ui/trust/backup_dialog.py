@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sme_review_desktop.safe_text import as_rich
 from sme_review_desktop.store import audit, backups
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.store.settings import Settings
@@ -120,15 +121,20 @@ class BackupDialog(QDialog):
             self,
             "备份",
             "正在备份数据和证明材料…",
-            lambda progress, cancelled: backups.create_archive(
+            lambda progress, cancelled: backups.write_archive(
                 self.store, target, progress, cancelled
             ),
         )
-        self.task.finished.connect(
-            lambda path: QMessageBox.information(self, "备份", f"已备份到：\n{path}")
-        )
+        self.task.finished.connect(self._written)
         self.task.failed.connect(self._failed)
         return self.task
+
+    def _written(self, result: backups.BackupResult) -> None:
+        text = as_rich("\n".join(result.lines()))
+        if result.complete:
+            QMessageBox.information(self, "备份", text)
+        else:
+            QMessageBox.warning(self, "备份（部分证明材料未能备份）", text)
 
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, backups.BackupCancelled):
@@ -145,7 +151,9 @@ class BackupDialog(QDialog):
             self,
             "检查备份",
             "正在检查备份文件是否完整…",
-            lambda progress, cancelled: backups.verify_archive(source, progress, cancelled),
+            lambda progress, cancelled: backups.verify_archive(
+                source, progress, cancelled, key_folder=self.store.key_folder
+            ),
         )
         self.task.finished.connect(lambda report: self._checked(source, report))
         self.task.failed.connect(self._failed)
@@ -154,12 +162,14 @@ class BackupDialog(QDialog):
     def _checked(self, source: Path, report: backups.ArchiveReport) -> None:
         text = "\n".join(report.lines())
         if not report.ok:
-            QMessageBox.warning(self, "备份不完整", text)
+            QMessageBox.warning(self, "备份不完整", as_rich(text))
             return
         answer = QMessageBox.question(
             self,
             "恢复",
-            f"{text}\n\n恢复将用备份替换当前全部数据（当前数据会先自动备份）。确定恢复吗？",
+            as_rich(
+                f"{text}\n\n恢复将用备份替换当前全部数据（当前数据会先自动备份）。确定恢复吗？"
+            ),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.restore(source)
@@ -189,7 +199,7 @@ class BackupDialog(QDialog):
 
     def _restored(self, report: backups.ArchiveReport) -> None:
         if not report.ok:
-            QMessageBox.warning(self, "恢复", "\n".join(report.lines()))
+            QMessageBox.warning(self, "恢复", as_rich("\n".join(report.lines())))
             return
         QMessageBox.information(self, "恢复", "已从备份恢复。")
         self.restored.emit()

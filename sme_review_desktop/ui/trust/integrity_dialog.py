@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sme_review_desktop.safe_text import visible
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.integrity import IntegrityReport, check_store
@@ -68,7 +69,7 @@ class IntegrityDialog(QDialog):
         )
         self.verdict.setStyleSheet("color: #1b5e20" if report.ok else "color: #b3261e")
         stamp = f"检查时间：{datetime.now():%Y-%m-%d %H:%M:%S}　数据目录：{self.store.data_dir}"
-        self.text.setPlainText("\n".join([stamp, *report.lines()]))
+        self.text.setPlainText(visible("\n".join([stamp, *report.lines()]), keep_newlines=True))
         self.save_button.setEnabled(True)
 
     def choose_save(self) -> None:

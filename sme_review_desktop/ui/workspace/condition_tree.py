@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTreeView, QWidget
 
 from sme_review_desktop.review.walkthrough import DECISIONS, Workspace
 from sme_review_desktop.rules.engine import ItemResult
+from sme_review_desktop.safe_text import as_rich
 from sme_review_desktop.text.numbering import article_label, item_label
 
 COLOURS = {
@@ -74,7 +75,7 @@ class ConditionTree(QTreeView):
                 f"{decision_mark(decided)} {label} {item.title}  〔建议：{item.verdict.label}〕"
             )
             node.setForeground(QBrush(COLOURS[decided or item.verdict.value]))
-            node.setToolTip("\n".join(item.reasons))
+            node.setToolTip(as_rich("\n".join(item.reasons)))
             for c, part in enumerate(item.parts):
                 child = node.child(c)
                 state = ws.check(item.article, item.item, part.id)
@@ -84,7 +85,7 @@ class ConditionTree(QTreeView):
                     f"{decision_mark(state.decision)} {part.text[:28]}{'…' if len(part.text) > 28 else ''}"
                     f"  〔{suggestion}〕{' ' + DECISIONS[state.decision] if state.decision else ''}{recheck}"
                 )
-                child.setToolTip(f"{part.text}\n{part.reason}")
+                child.setToolTip(as_rich(f"{part.text}\n{part.reason}"))
                 if state.decision:
                     child.setForeground(QBrush(COLOURS[state.decision]))
 

@@ -28,6 +28,7 @@ from sme_review_desktop.errors import UserError
 from sme_review_desktop.review import walkthrough as review
 from sme_review_desktop.review.walkthrough import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult
+from sme_review_desktop.safe_text import as_rich, rich, visible
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
@@ -165,8 +166,10 @@ class DossierWindow(QMainWindow):
     # state ---------------------------------------------------------------------------------
     def _load_version_widgets(self) -> None:
         ws = self.ws
-        self.setWindowTitle(f"{ws.platform_name} — 逐条审核")
-        warnings = "".join(f"<br><span style='color:#b3261e'>⚠ {w}</span>" for w in ws.warnings)
+        self.setWindowTitle(f"{visible(ws.platform_name)} — 逐条审核")
+        warnings = "".join(
+            f"<br><span style='color:#b3261e'>⚠ {rich(w)}</span>" for w in ws.warnings
+        )
         missing = ws.evaluation.missing_materials
         formal = (
             f"<span style='color:#b3261e'>形式审查：缺第{'、'.join(map(str, missing))}项材料</span>"
@@ -174,8 +177,9 @@ class DossierWindow(QMainWindow):
             else "形式审查：材料齐全"
         )
         self.header.setText(
-            f"<b style='font-size:14pt'>{ws.platform_name}</b>　{ws.operator_name}<br>"
-            f"统一社会信用代码 {ws.uscc}　{ws.county}　{ws.platform_type}　{ws.legal_form}　"
+            f"<b style='font-size:14pt'>{rich(ws.platform_name)}</b>　{rich(ws.operator_name)}<br>"
+            f"统一社会信用代码 {rich(ws.uscc)}　{rich(ws.county)}　{rich(ws.platform_type)}　"
+            f"{rich(ws.legal_form)}　"
             f"系统建议：<b>{ws.evaluation.overall.label}</b>　{formal}{warnings}"
         )
         self.versions.blockSignals(True)
@@ -233,7 +237,7 @@ class DossierWindow(QMainWindow):
             with atomic_path(Path(target)) as tmp:
                 tmp.write_bytes(data)
         except (EvidenceCorrupt, OSError) as exc:
-            QMessageBox.warning(self, "申报数据表", f"未能保存申报数据表原件：{exc}")
+            QMessageBox.warning(self, "申报数据表", as_rich(f"未能保存申报数据表原件：{exc}"))
 
     def show_audit(self) -> QWidget:
         from sme_review_desktop.ui.trust.audit_window import AuditWindow

@@ -41,6 +41,7 @@ from sme_review_desktop.review.evidence_open import (
     warning_text,
 )
 from sme_review_desktop.review.walkthrough import EvidenceInfo, Workspace
+from sme_review_desktop.safe_text import as_rich, rich, visible
 from sme_review_desktop.store.evidence import EvidenceStore
 from sme_review_desktop.text.numbering import chinese_numeral
 from sme_review_desktop.ui.messages import show_error
@@ -74,6 +75,7 @@ class EvidencePanel(QWidget):
         image_scroll.setWidgetResizable(True)
         image_scroll.setWidget(self.image)
         self.message = QLabel("选择左侧的证明材料以预览。")
+        self.message.setTextFormat(Qt.TextFormat.RichText)  # built with rich() only
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
@@ -148,8 +150,10 @@ class EvidencePanel(QWidget):
 
     @staticmethod
     def _file_item(file: EvidenceInfo) -> QStandardItem:
-        item = QStandardItem(file.rel_path.rsplit("/", 1)[-1])
-        item.setToolTip(f"{file.rel_path}\n{file.size / 1024:.0f} KB  SHA-256 {file.sha256[:16]}…")
+        item = QStandardItem(visible(file.rel_path.rsplit("/", 1)[-1]))
+        item.setToolTip(
+            as_rich(f"{file.rel_path}\n{file.size / 1024:.0f} KB  SHA-256 {file.sha256[:16]}…")
+        )
         item.setData(file.id, ROLE_ID)
         return item
 
@@ -183,7 +187,7 @@ class EvidencePanel(QWidget):
         try:
             data = self.evidence_store.open_verified(file.sha256)
         except UserError as exc:
-            self._say(f"<b style='color:#b3261e'>{exc.message}</b>")
+            self._say(f"<b style='color:#b3261e'>{rich(exc.message)}</b>")
             return
         name = file.rel_path.lower()
         if name.endswith(".pdf"):
@@ -211,7 +215,7 @@ class EvidencePanel(QWidget):
             self.link_page.setEnabled(False)
         else:
             self._say(
-                f"“{file.rel_path}”不能在应用内预览（{file.size / 1024:.0f} KB）。可关联到条款，供查阅。"
+                f"“{rich(file.rel_path)}”不能在应用内预览（{file.size / 1024:.0f} KB）。可关联到条款，供查阅。"
             )
         self.link_file.setEnabled(True)
 
@@ -256,7 +260,7 @@ def open_with_system_viewer(
     answer = QMessageBox.warning(
         parent,
         "用系统程序打开",
-        warning_text(file.rel_path, doc),
+        as_rich(warning_text(file.rel_path, doc)),
         buttons,
         QMessageBox.StandardButton.Cancel,
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 from sme_review_desktop.review.walkthrough import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult, PartResult
 from sme_review_desktop.rules.fields import field_catalogue
+from sme_review_desktop.safe_text import rich
 from sme_review_desktop.text.numbering import clause_label
 from sme_review_desktop.ui.workspace.condition_tree import COLOURS, decision_mark
 from sme_review_desktop.ui.workspace.shortcuts import key_of
@@ -73,7 +72,7 @@ class ClauseRow(QFrame):
         finding = (
             "〔需评审人判断〕"
             if self.part.judge
-            else f"〔系统：{self.part.verdict.label}〕{escape(self.part.reason)}"
+            else f"〔系统：{self.part.verdict.label}〕{rich(self.part.reason)}"
         )
         colour = COLOURS[self.part.verdict.value].name()
         recheck = (
@@ -83,7 +82,7 @@ class ClauseRow(QFrame):
         )
         marker = "▶ " if current else ""
         self.text.setText(
-            f"<b>{marker}{decision_mark(decision)} {escape(self.part.text)}</b><br>"
+            f"<b>{marker}{decision_mark(decision)} {rich(self.part.text)}</b><br>"
             f"<span style='color:{colour}'>{finding}</span>{recheck}"
         )
         style = "ClauseRow { border: 2px solid #3b6fb6; }" if current else ""
@@ -94,7 +93,7 @@ class ClauseRow(QFrame):
         self._links = {str(link.link_id): link for link in links}
         if links:
             parts = [
-                f"<a href='open:{link.link_id}'>{escape(link.label)}</a> <a href='del:{link.link_id}'>[取消关联]</a>"
+                f"<a href='open:{link.link_id}'>{rich(link.label)}</a> <a href='del:{link.link_id}'>[取消关联]</a>"
                 for link in links
             ]
             self.links.setText("证明材料：" + "；".join(parts))
@@ -160,10 +159,8 @@ class ItemPanel(QScrollArea):
             item.item,
         )
         self._item = item
-        self.title.setText(
-            f"<h3>{clause_label(item.article, item.item)}　{escape(item.title)}</h3>"
-        )
-        self.measure_text.setText(f"<div style='color:#333'>办法原文：{escape(text)}</div>")
+        self.title.setText(f"<h3>{clause_label(item.article, item.item)}　{rich(item.title)}</h3>")
+        self.measure_text.setText(f"<div style='color:#333'>办法原文：{rich(text)}</div>")
         self.figures.setText(self._figures_html(ws, item))
         self.suggestion.setText(
             f"<b>系统建议：{item.verdict.label}</b>"
@@ -220,8 +217,8 @@ class ItemPanel(QScrollArea):
             elif isinstance(value, bool):
                 shown = "是" if value else "否"
             else:
-                shown = escape(str(value)) + escape(f.unit or "" if key != "uscc" else "")
+                shown = rich(str(value)) + rich(f.unit or "" if key != "uscc" else "")
             if raw and raw != str(value):
-                shown += f"<span style='color:#777'>（原填：{escape(raw)}）</span>"
-            rows.append(f"<tr><td>{escape(f.label)}</td><td><b>{shown}</b></td></tr>")
+                shown += f"<span style='color:#777'>（原填：{rich(raw)}）</span>"
+            rows.append(f"<tr><td>{rich(f.label)}</td><td><b>{shown}</b></td></tr>")
         return "<b>申报数据：</b><table cellpadding='3'>" + "".join(rows) + "</table>"
