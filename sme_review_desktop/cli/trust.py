@@ -90,7 +90,7 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
 
 def cmd_backup_heal(args: argparse.Namespace) -> int:
     """Put back missing or damaged evidence files from an archive; the database is untouched."""
-    from sme_review_desktop.store.backups import heal_from_archive
+    from sme_review_desktop.store.heal import heal_from_archive
 
     healed, left = heal_from_archive(open_store(args), Path(args.archive))
     lines = [f"已从备份补回{len(healed)}个证明材料文件。", *(f"  · {n}" for n in healed)]

@@ -7,9 +7,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.audit_view import AuditRow
+from sme_review_desktop.text import xlsx_text
 
 COLUMNS = [
     "序号",

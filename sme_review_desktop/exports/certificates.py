@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports import fonts
 from sme_review_desktop.exports.cjk_lines import Line, draw_lines, draw_string, wrap_lines
-from sme_review_desktop.exports.gov_doc import cn_date
+from sme_review_desktop.exports.gov_grid import cn_date
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.exports.qr import draw_qr
 from sme_review_desktop.models import Certificate, Dossier, DossierVersion

@@ -11,11 +11,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.importing.form import SHEET
 from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import Rulebook
 from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.text import xlsx_text
 from sme_review_desktop.text.numbering import chinese_numeral
 
 FormValue = Decimal | date | bool | str | int | float

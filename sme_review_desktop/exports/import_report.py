@@ -8,9 +8,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.importing.service import ImportResult
 from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.text import xlsx_text
 
 STATUS_LABELS = {
     "imported": "已导入",

@@ -9,8 +9,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports import fonts, xlsx_text
-from sme_review_desktop.exports.gov_doc import Blank, Para, Part, Table, Title, build, cn_date
+from sme_review_desktop.exports import fonts
+from sme_review_desktop.exports.gov_doc import build
+from sme_review_desktop.exports.gov_grid import cn_date
+from sme_review_desktop.exports.gov_parts import Blank, Para, Part, Table, Title
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
@@ -19,6 +21,7 @@ from sme_review_desktop.scoring.experts import expert_names, list_conflicts
 from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text import xlsx_text
 from sme_review_desktop.text.numbers import plain
 
 

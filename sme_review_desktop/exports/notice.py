@@ -14,19 +14,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from sqlalchemy import select
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports import fonts, xlsx_text
-from sme_review_desktop.exports.gov_doc import (
-    Align,
-    Blank,
-    NewPage,
-    Para,
-    Part,
-    Signature,
-    Table,
-    Title,
-    build,
-    cn_date,
-)
+from sme_review_desktop.exports import fonts
+from sme_review_desktop.exports.gov_doc import build
+from sme_review_desktop.exports.gov_grid import Align, cn_date
+from sme_review_desktop.exports.gov_parts import Blank, NewPage, Para, Part, Signature, Table, Title
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.models import Certificate, Dossier
 from sme_review_desktop.publicity.service import approved_dossiers, get_publicity
@@ -34,6 +25,7 @@ from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text import xlsx_text
 
 
 @dataclass(frozen=True)

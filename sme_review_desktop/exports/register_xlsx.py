@@ -8,10 +8,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.register.platforms import RegisterRow, register_rows
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text import xlsx_text
 
 COLUMNS = [
     "证书编号",

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy import select
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports.gov_doc import cn_date
+from sme_review_desktop.exports.gov_grid import cn_date
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
 from sme_review_desktop.models import Certificate
 from sme_review_desktop.publicity.service import get_publicity

@@ -27,7 +27,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.scoring.entry import apply_scores, check_open, expert_grid
 from sme_review_desktop.scoring.experts import find_dossier, find_expert
@@ -35,6 +34,7 @@ from sme_review_desktop.scoring.scheme import ScoringError
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text import xlsx_text
 from sme_review_desktop.text.numbers import plain
 
 SHEET = "评分表"

@@ -9,7 +9,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sme_review_desktop.exports import xlsx_text
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.scoring.decisions import DECISION_LABELS
 from sme_review_desktop.scoring.entry import expert_grid
@@ -17,6 +16,7 @@ from sme_review_desktop.scoring.experts import expert_names
 from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text import xlsx_text
 
 _BOLD = Font(bold=True)
 

@@ -7,14 +7,12 @@ need no automatic copy: they are content-addressed and never changed or deleted.
 
 An archive (备份与恢复) is one zip: ``manifest.json`` (size and SHA-256 of every member),
 ``store.sqlite3``, ``settings.json`` and ``evidence/``. It is checked whole before anything is
-replaced, and a restore first backs up the store it replaces.
-"""
+replaced, and a restore first backs up the store it replaces."""
 
 from __future__ import annotations
 
 import errno
 import hashlib
-import hmac
 import json
 import os
 import re
@@ -23,29 +21,37 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
-
 from sme_review_desktop import __version__
 from sme_review_desktop.errors import StoreError, UserError
-from sme_review_desktop.models import EvidenceBlob
 from sme_review_desktop.store import audit, keys
+from sme_review_desktop.store.archive_check import check_database
+from sme_review_desktop.store.archive_report import CHUNK, ArchiveReport, BackupResult
+from sme_review_desktop.store.archive_signing import check_signature, sign
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import STORE_FILE, Store, backup_sqlite, head_revision
-from sme_review_desktop.store.evidence import EvidenceStore, hash_file
+from sme_review_desktop.store.evidence import hash_file
 from sme_review_desktop.store.settings import SETTINGS_FILE
 
 FORMAT = "sme-review-backup"
+
+
 MANIFEST = "manifest.json"
+
+
 SCRATCH_PREFIX = "sme-backup-"
-CHUNK = 1 << 20
+
+
 _STAMP = re.compile(r"-(\d{8}-\d{6})\.sqlite3$")
 
+
 ProgressFn = Callable[[int, int], None]
+
+
 CancelFn = Callable[[], bool]
 
 
@@ -157,81 +163,6 @@ def prune(store: Store, keep_days: int, *, today: date | None = None) -> list[Pa
             b.path.unlink(missing_ok=True)
             removed.append(b.path)
     return removed
-
-
-# archives --------------------------------------------------------------------------------
-@dataclass
-class ArchiveReport:
-    path: Path
-    manifest: dict[str, Any] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    healed: list[str] = field(default_factory=list)  # damaged files in the folder, replaced
-    notes: list[str] = field(default_factory=list)  # what could not be checked, and why
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def unsound(self) -> list[str]:
-        """Evidence the archive could not hold: damaged or missing when it was made."""
-        return unsound_lines(self.manifest)
-
-    def lines(self) -> list[str]:
-        m = self.manifest
-        head = [
-            f"备份文件：{self.path}",
-            f"创建时间：{m.get('created_at', '未知')}　软件版本：{m.get('app_version', '未知')}",
-            f"申报材料 {m.get('counts', {}).get('dossiers', '?')} 份，"
-            f"证明材料文件 {m.get('counts', {}).get('evidence', '?')} 个",
-        ]
-        healed = [f"已用备份中的完好文件替换{len(self.healed)}个已损坏的证明材料文件。"] * bool(
-            self.healed
-        )
-        head += self.notes
-        if self.ok and self.unsound:
-            return [
-                *head,
-                f"检查结果：可以恢复；备份时有{len(self.unsound)}个证明材料文件已损坏或缺失，"
-                "未包含在备份中（恢复后“完整性检查”会列出它们，请从更早的备份或原申报材料找回）：",
-                *self.unsound,
-                *healed,
-            ]
-        if self.ok:
-            return [*head, "检查结果：完整，可以恢复。", *healed]
-        return [*head, f"检查结果：发现{len(self.problems)}处问题，不能恢复：", *self.problems]
-
-
-def unsound_lines(manifest: dict[str, Any]) -> list[str]:
-    damaged = manifest.get("damaged") or {}
-    missing = manifest.get("missing") or []
-    return [f"  · 已损坏（内容与校验值不符）：{n}" for n in sorted(damaged)] + [
-        f"  · 缺失：{n}" for n in sorted(missing)
-    ]
-
-
-@dataclass(frozen=True)
-class BackupResult:
-    """What ``write_archive`` wrote, and the evidence it could not (damaged or missing)."""
-
-    path: Path
-    damaged: list[str]
-    missing: list[str]
-
-    @property
-    def complete(self) -> bool:
-        return not (self.damaged or self.missing)
-
-    def lines(self) -> list[str]:
-        if self.complete:
-            return [f"已备份到：{self.path}"]
-        return [
-            f"已备份到：{self.path}",
-            f"但有{len(self.damaged) + len(self.missing)}个证明材料文件未能备份"
-            "（数据库和其余文件已完整备份，可以恢复）：",
-            *unsound_lines({"damaged": dict.fromkeys(self.damaged), "missing": self.missing}),
-            "请运行“完整性检查”，按提示从更早的备份或原申报材料找回这些文件。",
-        ]
 
 
 def _hash_into(src: IO[bytes], dst: IO[bytes] | None, on_bytes: Callable[[int], None]) -> str:
@@ -359,7 +290,7 @@ def write_archive(
                     "damaged": damaged,
                     "missing": sorted(missing),
                 }
-                manifest["signature"] = _sign(
+                manifest["signature"] = sign(
                     keys.secret(store.key_folder, audit.KEY_NAME), manifest
                 )
                 zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
@@ -367,72 +298,6 @@ def write_archive(
             raise BackupError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from exc
     audit.save_anchor(store.key_folder, head, f"备份“{target.name}”")
     return BackupResult(target, sorted(damaged), sorted(missing))
-
-
-def _canonical(manifest: dict[str, Any]) -> bytes:
-    body = {k: v for k, v in manifest.items() if k != "signature"}
-    return b"manifest|" + json.dumps(
-        body, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    ).encode("utf-8")
-
-
-def _sign(key: bytes, manifest: dict[str, Any]) -> dict[str, str]:
-    """The manifest's keyed digest (the audit key): it lists every member's SHA-256, so it
-    authenticates the whole archive."""
-    return {
-        "key_id": audit.key_id(key),
-        "hmac": hmac.new(key, _canonical(manifest), hashlib.sha256).hexdigest(),
-    }
-
-
-def _check_signature(
-    manifest: dict[str, Any], key_folder: Path | None, report: ArchiveReport
-) -> list[str]:
-    signature = manifest.get("signature")
-    chain = audit.load_key(key_folder) if key_folder is not None else audit.ChainKey(None, None)
-    if not isinstance(signature, dict):
-        report.notes.append("此备份没有签名（由旧版本软件创建），无法确认创建后未被改动。")
-        return []
-    if chain.key is None:
-        report.notes.append(
-            "本机没有签名密钥（数据目录的 keys 文件夹），无法核对此备份的签名；"
-            "如有原电脑的 keys 文件夹，请先复制到本机数据目录再恢复。"
-        )
-        return []
-    if signature.get("key_id") != chain.key_id:
-        return [
-            "此备份由另一台电脑（或另一个数据目录）创建，签名密钥与本机不同"
-            f"（备份的密钥 {str(signature.get('key_id', ''))[:8]}，本机 {chain.key_id[:8]}），"
-            "无法确认备份未被改动，不予恢复。如确为本单位的备份，请把创建它的电脑上数据目录中的"
-            " keys 文件夹复制到本机数据目录后再恢复。"
-        ]
-    expected = _sign(chain.key, manifest)["hmac"]
-    if not hmac.compare_digest(str(signature.get("hmac", "")), expected):
-        return ["备份清单的签名不符：备份在创建后被改动过，不能恢复。"]
-    return []
-
-
-# What a restored database may hold: the app's tables (and SQLite's own indexes for them).
-def _foreign_objects(con: sqlite3.Connection) -> list[str]:
-    from sme_review_desktop.models import Base
-
-    tables = set(Base.metadata.tables) | {"alembic_version"}
-    indexes = {i.name for t in Base.metadata.tables.values() for i in t.indexes if i.name}
-    kinds = {"trigger": "触发器", "view": "视图", "table": "数据表", "index": "索引"}
-    found = []
-    for kind, name, table in con.execute("select type, name, tbl_name from sqlite_master"):
-        if kind == "table" and name in tables:
-            continue
-        if (
-            kind == "index"
-            and table in tables
-            and (name in indexes or name.startswith(("sqlite_autoindex_", "ix_", "uq_")))
-        ):
-            continue
-        if name.startswith("sqlite_") and kind == "table":
-            continue  # sqlite_sequence, sqlite_stat1: SQLite's own
-        found.append(f"{kinds.get(kind, kind)}“{name}”")
-    return found
 
 
 def verify_archive(
@@ -463,7 +328,7 @@ def verify_archive(
             report.problems.append("清单格式不符：不是本系统的备份文件。")
             return report
         report.manifest = manifest
-        report.problems += _check_signature(manifest, key_folder, report)
+        report.problems += check_signature(manifest, key_folder, report)
         if report.problems:
             return report
         files: dict[str, dict[str, Any]] = manifest.get("files") or {}
@@ -498,49 +363,8 @@ def verify_archive(
                 report.problems.append(f"证明材料文件名与其内容不符：{name}")
         if report.problems or STORE_FILE not in files:
             return report
-        report.problems += _check_database(zf, manifest, extract_to)
+        report.problems += check_database(zf, manifest, extract_to)
     return report
-
-
-def _check_database(
-    zf: zipfile.ZipFile, manifest: dict[str, Any], extracted: Path | None
-) -> list[str]:
-    files: dict[str, dict[str, Any]] = manifest.get("files") or {}
-    # Evidence the manifest says was damaged or missing when the archive was made is known
-    # to be absent; anything else the database names must be there.
-    accounted = set(files) | set(manifest.get("damaged") or {}) | set(manifest.get("missing") or [])
-    problems: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="sme-verify-") as scratch:
-        db = extracted / STORE_FILE if extracted else Path(scratch) / STORE_FILE
-        if extracted is None:
-            with zf.open(STORE_FILE) as src, db.open("wb") as dst:
-                shutil.copyfileobj(src, dst, CHUNK)
-        try:
-            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-            try:
-                status = [r[0] for r in con.execute("PRAGMA integrity_check")]
-                foreign = _foreign_objects(con)
-                blobs = {r[0] for r in con.execute("select sha256 from evidence_blob")}
-                (revision,) = con.execute("select version_num from alembic_version").fetchone()
-            finally:
-                con.close()
-        except sqlite3.Error as exc:
-            return [f"备份中的数据库无法读取：{exc}"]
-        if status != ["ok"]:
-            problems.append("备份中的数据库未通过完整性检查：" + "；".join(status[:5]))
-        if foreign:
-            problems.append(
-                "备份中的数据库含有本系统不会创建的对象，可能被植入了在本机执行的内容，不予恢复："
-                + "、".join(foreign[:10])
-            )
-        missing = sorted(b for b in blobs if f"evidence/{b[:2]}/{b}" not in accounted)
-        if missing:
-            problems.append(
-                f"数据库登记的证明材料有{len(missing)}个不在备份中（如 {missing[0][:12]}…）：备份不完整。"
-            )
-        if str(revision) > head_revision():
-            problems.append("此备份由更新版本的软件创建，请先升级本软件再恢复。")
-    return problems
 
 
 def restore_archive(
@@ -593,61 +417,3 @@ def restore_archive(
         raise StoreError(f"恢复失败，未作改动：{exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def archives_holding(data_dir: Path, names: set[str]) -> dict[str, list[Path]]:
-    """For each evidence member name (``evidence/ab/abcd…``), the archives in the data folder's
-    ``backups/`` whose manifest lists it as sound, newest first. Reads manifests only."""
-    found: dict[str, list[Path]] = {}
-    folder = data_dir / "backups"
-    if not names or not folder.is_dir():
-        return found
-    archives = sorted(folder.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for archive in archives:
-        try:
-            with zipfile.ZipFile(archive) as zf:
-                manifest = json.loads(zf.read(MANIFEST))
-            listed = manifest.get("files") or {}
-        except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile):
-            continue
-        for name in names & set(listed):
-            found.setdefault(name, []).append(archive)
-    return found
-
-
-def heal_from_archive(
-    store: Store, archive: Path, progress: ProgressFn | None = None
-) -> tuple[list[str], list[str]]:
-    """Put back, from ``archive``, every evidence file of the store that is missing or damaged,
-    without touching the database. Returns (healed, still unsound) member names."""
-    evidence = EvidenceStore(store.evidence_dir)
-    with store.read() as session:
-        shas = list(session.scalars(select(EvidenceBlob.sha256)))
-    bad = {f"evidence/{s[:2]}/{s}" for s in shas if not evidence.verify(s)}
-    healed: list[str] = []
-    try:
-        zf = zipfile.ZipFile(archive)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise BackupError(f"不是有效的备份文件（无法作为 zip 打开）：{exc}") from exc
-    with zf:
-        try:
-            listed = json.loads(zf.read(MANIFEST)).get("files") or {}
-        except (KeyError, ValueError, AttributeError) as exc:
-            raise BackupError("备份文件缺少清单或清单已损坏。") from exc
-        todo = sorted(bad & set(listed))
-        for n, name in enumerate(todo):
-            sha = Path(name).name
-            staging = evidence.new_staging()
-            try:
-                with zf.open(name) as src:
-                    got, _ = staging.add(src)  # type: ignore[arg-type]  # a zip stream reads as a file
-                if got == sha:
-                    staging.commit()
-                    healed.append(name)
-            except (OSError, zipfile.BadZipFile, EOFError):
-                pass
-            finally:
-                staging.discard()
-            if progress:
-                progress(n + 1, len(todo))
-    return healed, sorted(bad - set(healed))

@@ -16,9 +16,10 @@ from sme_review_desktop.store.audit import (
     saved_anchors,
     verify_chain,
 )
-from sme_review_desktop.store.backups import archives_holding, manifest_anchors
+from sme_review_desktop.store.backups import manifest_anchors
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.evidence import EvidenceStore
+from sme_review_desktop.store.heal import archives_holding
 
 
 @dataclass

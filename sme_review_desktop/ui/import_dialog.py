@@ -25,8 +25,8 @@ from sme_review_desktop.exports.import_report import STATUS_LABELS, write_import
 from sme_review_desktop.importing.limits import ImportLimits
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import ImportResult, import_package
-from sme_review_desktop.safe_text import as_rich, visible
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.safe_text import as_rich, visible
 from sme_review_desktop.ui.messages import show_error
 
 

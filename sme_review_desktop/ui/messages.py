@@ -8,7 +8,7 @@ import traceback
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.safe_text import as_rich
+from sme_review_desktop.text.safe_text import as_rich
 
 log = logging.getLogger(__name__)
 

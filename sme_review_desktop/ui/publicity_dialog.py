@@ -33,9 +33,9 @@ from sme_review_desktop.publicity.service import (
     start_publicity,
 )
 from sme_review_desktop.publicity.workdays import format_period
-from sme_review_desktop.safe_text import visible
 from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.safe_text import visible
 from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 

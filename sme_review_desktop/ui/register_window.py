@@ -26,9 +26,9 @@ from sme_review_desktop.register.platforms import (
     register_rows,
     revoke,
 )
-from sme_review_desktop.safe_text import as_rich, visible
 from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.safe_text import as_rich, visible
 from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 

@@ -7,7 +7,7 @@ import pytest
 
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.cjk_break import CLOSING, OPENING, break_lines, clusters
-from sme_review_desktop.exports.gov_doc import title_words
+from sme_review_desktop.exports.gov_grid import title_words
 from sme_review_desktop.exports.notice import contact_lines
 from sme_review_desktop.rounds import update_settings
 from sme_review_desktop.store.database import Store

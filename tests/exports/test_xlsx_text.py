@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sme_review_desktop.exports import register_xlsx, xlsx_text
+from sme_review_desktop.exports import register_xlsx
 from sme_review_desktop.exports.audit_xlsx import write_audit
 from sme_review_desktop.exports.import_report import write_import_report
 from sme_review_desktop.exports.minutes import write_minutes
@@ -31,6 +31,7 @@ from sme_review_desktop.scoring.sheets import import_score_sheets, write_score_s
 from sme_review_desktop.scoring.summary_xlsx import write_score_summary
 from sme_review_desktop.store.audit_view import audit_rows
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text import xlsx_text
 from tests.importing.helpers import LIAOCHENG, make_folder
 
 PLATFORM = '=HYPERLINK("http://example.invalid/x","点击查看")'

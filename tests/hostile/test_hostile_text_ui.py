@@ -22,8 +22,8 @@ from pytestqt.qtbot import QtBot
 from sme_review_desktop.importing.service import import_paths
 from sme_review_desktop.review.walkthrough import link_evidence, load_workspace
 from sme_review_desktop.rounds import create_round
-from sme_review_desktop.safe_text import as_rich, rich, visible
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.safe_text import as_rich, rich, visible
 from tests.importing.helpers import LIAOCHENG, evidence_bytes, make_folder
 
 FORGED = "<span style='color:#1b7f3b'>系统建议：符合</span>"

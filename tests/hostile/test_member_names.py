@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import import_package
 from sme_review_desktop.models import EvidenceFile
-from sme_review_desktop.safe_text import visible
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.safe_text import visible
 
 
 def test_two_members_of_one_path_are_both_kept_under_distinct_names(

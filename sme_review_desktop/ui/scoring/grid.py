@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.errors import EditConflict, UserError
-from sme_review_desktop.safe_text import as_rich, visible
 from sme_review_desktop.scoring.entry import GridRow, enter_scores, expert_grid
 from sme_review_desktop.scoring.experts import add_expert, expert_names
 from sme_review_desktop.scoring.scheme import CriterionSpec
 from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain
+from sme_review_desktop.text.safe_text import as_rich, visible
 from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 from sme_review_desktop.errors import EditConflict
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.safe_text import rich
 from sme_review_desktop.scoring.decisions import DECISION_LABELS, decide
 from sme_review_desktop.scoring.meeting import Slide, meeting_slides
 from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain
+from sme_review_desktop.text.safe_text import rich
 from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.exports.audit_xlsx import write_audit
-from sme_review_desktop.safe_text import as_rich, visible
 from sme_review_desktop.store.audit_view import AuditRow, audit_rows
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.safe_text import as_rich, visible
 from sme_review_desktop.ui.export_task import ExportTask
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.tasks import run_task

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.safe_text import as_rich
-from sme_review_desktop.store import audit, backups
+from sme_review_desktop.store import archive_report, audit, backups
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.store.settings import Settings
+from sme_review_desktop.text.safe_text import as_rich
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.trust.progress_task import ProgressTask
 
@@ -129,7 +129,7 @@ class BackupDialog(QDialog):
         self.task.failed.connect(self._failed)
         return self.task
 
-    def _written(self, result: backups.BackupResult) -> None:
+    def _written(self, result: archive_report.BackupResult) -> None:
         text = as_rich("\n".join(result.lines()))
         if result.complete:
             QMessageBox.information(self, "备份", text)
@@ -159,7 +159,7 @@ class BackupDialog(QDialog):
         self.task.failed.connect(self._failed)
         return self.task
 
-    def _checked(self, source: Path, report: backups.ArchiveReport) -> None:
+    def _checked(self, source: Path, report: archive_report.ArchiveReport) -> None:
         text = "\n".join(report.lines())
         if not report.ok:
             QMessageBox.warning(self, "备份不完整", as_rich(text))
@@ -178,7 +178,7 @@ class BackupDialog(QDialog):
         data_dir = self.store.data_dir
         self.store.close()  # no connection may stay open on the file being replaced
 
-        def job(progress: object, cancelled: object) -> backups.ArchiveReport:
+        def job(progress: object, cancelled: object) -> archive_report.ArchiveReport:
             report = backups.restore_archive(source, data_dir, progress, cancelled)  # type: ignore[arg-type]
             if report.ok:
                 store = open_store(data_dir)
@@ -197,7 +197,7 @@ class BackupDialog(QDialog):
         self.task.failed.connect(self._failed)
         return self.task
 
-    def _restored(self, report: backups.ArchiveReport) -> None:
+    def _restored(self, report: archive_report.ArchiveReport) -> None:
         if not report.ok:
             QMessageBox.warning(self, "恢复", as_rich("\n".join(report.lines())))
             return

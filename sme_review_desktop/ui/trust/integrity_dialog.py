@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sme_review_desktop.safe_text import visible
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.integrity import IntegrityReport, check_store
+from sme_review_desktop.text.safe_text import visible
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.trust.progress_task import ProgressTask
 

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QTreeView, QWidget
 
 from sme_review_desktop.review.walkthrough import DECISIONS, Workspace
 from sme_review_desktop.rules.engine import ItemResult
-from sme_review_desktop.safe_text import as_rich
 from sme_review_desktop.text.numbering import article_label, item_label
+from sme_review_desktop.text.safe_text import as_rich
 
 COLOURS = {
     "unmet": QColor("#b3261e"),

@@ -28,12 +28,12 @@ from sme_review_desktop.errors import UserError
 from sme_review_desktop.review import walkthrough as review
 from sme_review_desktop.review.walkthrough import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult
-from sme_review_desktop.safe_text import as_rich, rich, visible
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.evidence import EvidenceCorrupt, EvidenceStore
 from sme_review_desktop.text.numbering import clause_label
+from sme_review_desktop.text.safe_text import as_rich, rich, visible
 from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.workspace.commands import (

@@ -41,9 +41,9 @@ from sme_review_desktop.review.evidence_open import (
     warning_text,
 )
 from sme_review_desktop.review.walkthrough import EvidenceInfo, Workspace
-from sme_review_desktop.safe_text import as_rich, rich, visible
 from sme_review_desktop.store.evidence import EvidenceStore
 from sme_review_desktop.text.numbering import chinese_numeral
+from sme_review_desktop.text.safe_text import as_rich, rich, visible
 from sme_review_desktop.ui.messages import show_error
 
 ROLE_ID = Qt.ItemDataRole.UserRole + 1

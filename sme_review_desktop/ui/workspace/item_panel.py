@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 from sme_review_desktop.review.walkthrough import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult, PartResult
 from sme_review_desktop.rules.fields import field_catalogue
-from sme_review_desktop.safe_text import rich
 from sme_review_desktop.text.numbering import clause_label
+from sme_review_desktop.text.safe_text import rich
 from sme_review_desktop.ui.workspace.condition_tree import COLOURS, decision_mark
 from sme_review_desktop.ui.workspace.shortcuts import key_of
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sme_review_desktop.importing.package import discover
 from sme_review_desktop.importing.service import import_package
 from sme_review_desktop.models import EvidenceBlob, EvidenceFile
-from sme_review_desktop.store import backups
+from sme_review_desktop.store import backups, heal
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.store.evidence import EvidenceStore
 from sme_review_desktop.store.integrity import check_store
@@ -105,7 +105,7 @@ def test_check_names_the_backup_and_the_package_and_heal_puts_it_back(
     assert len(report.evidence) == 2
     for line in report.evidence:
         assert "周备份.zip" in line and "backup heal" in line and "重新导入原申报材料" in line
-    healed, left = backups.heal_from_archive(demo_store, archive)
+    healed, left = heal.heal_from_archive(demo_store, archive)
     assert len(healed) == 2 and left == []
     assert check_store(demo_store).ok
 

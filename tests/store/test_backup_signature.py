@@ -14,7 +14,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-from sme_review_desktop.store import audit, backups, keys
+from sme_review_desktop.store import archive_signing, audit, backups, keys
 from sme_review_desktop.store.database import STORE_FILE, Store
 
 
@@ -36,7 +36,7 @@ def _repack(src: Path, dst: Path, *, db: bytes | None = None, evidence: bytes | 
             "sha256": hashlib.sha256(evidence).hexdigest(),
         }
     if key is not None:
-        manifest["signature"] = backups._sign(key, manifest)
+        manifest["signature"] = archive_signing.sign(key, manifest)
     with zipfile.ZipFile(dst, "w") as zout:
         for name, data in members.items():
             zout.writestr(name, data)
