@@ -239,6 +239,8 @@ def _zip_files(zpath: Path, limits: ImportLimits) -> list[SourceFile]:
     entries: list[tuple[str, zipfile.ZipInfo]] = []
     for info in infos:
         real = member_name(info).replace("\\", "/")
+        if not real.strip("/"):  # a damaged header can leave a member without a name
+            raise ImportRejected(f"压缩包“{name}”中有没有名字的文件（已损坏）：请重新压缩后提交。")
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise ImportRejected(f"压缩包“{name}”中含有链接“{real}”：请删除链接，直接放入文件。")
@@ -249,7 +251,7 @@ def _zip_files(zpath: Path, limits: ImportLimits) -> list[SourceFile]:
             )
         if info.flag_bits & 0x1:
             raise ImportRejected(f"压缩包“{name}”已加密：请提交不加密的压缩包。")
-        if info.is_dir() or _hidden(real):
+        if real.endswith("/") or _hidden(real):
             continue
         entries.append((real, info))
     # One folder wrapping everything is the county's habit, not part of the paths.
