@@ -111,8 +111,8 @@ def run(data_dir: Path, database_url: str | None = None, *, demo: bool = False) 
 
     settings = Settings.load(data_dir)
     store: Store | None = None
-    if not settings.reviewer_name:
-        store = first_run(data_dir, settings, offer_demo=demo)
+    if not settings.reviewer_name and not demo:  # --demo opens the demo round straight away
+        store = first_run(data_dir, settings, offer_demo=False)
     lock: InstanceLock | None = None
     where = locate(data_dir, database_url)
     try:
