@@ -16,7 +16,8 @@
 #   /usr/share/doc/sme-review-desktop/{copyright,changelog.gz}, /usr/share/man/man1/sme-review.1.gz
 #   /usr/share/lintian/overrides/sme-review-desktop   the tags that are what a bundle is
 # Depends lists the Debian packages that own every library the bundle's binaries link from the
-# system (ldd, then dpkg -S), libc6 at the newest GLIBC_ symbol version they use. Built with
+# system (ldd, then dpkg -S), libc6 at the newest GLIBC_ symbol version they use, and the data
+# packages the bundled libraries read (fontconfig-config, xkb-data, libx11-data). Built with
 # dpkg-deb --build --root-owner-group.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -201,6 +202,11 @@ while IFS= read -r lib; do
   [ -n "$owner" ] || fail "no Debian package owns $lib"
   echo "$owner"
 done <"$WORK/system-libs.txt" | sort -u >"$WORK/packages.txt"
+# Data files the bundled libraries read from the system rather than carry: fontconfig's
+# configuration (/etc/fonts), the keyboard descriptions of libxkbcommon, the X11 locale data
+# (compose keys). A desktop has them; a minimal system must get them.
+printf '%s\n' fontconfig-config xkb-data libx11-data >>"$WORK/packages.txt"
+sort -u -o "$WORK/packages.txt" "$WORK/packages.txt"
 GLIBC=$(xargs -a "$WORK/elf.txt" -d '\n' objdump -T 2>/dev/null |
   grep -o 'GLIBC_[0-9.]*' | cut -d_ -f2 | sort -uV | tail -n 1)
 DEPENDS=$(sed "s/^libc6\$/libc6 (>= $GLIBC)/" "$WORK/packages.txt" | paste -sd, | sed 's/,/, /g')

@@ -213,9 +213,13 @@ git -C "$ROOT/root/sme-review-desktop" log -1 --format='%h %s'
 
 step "4. scripts/setup.sh inside the root"
 t0=$(date +%s)
-in_root "$ROOT" 'cd /root/sme-review-desktop && bash scripts/setup.sh' || fail "setup.sh failed"
+# apt's and pip's progress goes to a log; its end is shown on failure.
+in_root "$ROOT" 'cd /root/sme-review-desktop && bash scripts/setup.sh' >"$WORK/setup.log" 2>&1 || {
+  tail -n 40 "$WORK/setup.log"
+  fail "setup.sh failed"
+}
 T_SETUP=$(($(date +%s) - t0))
-echo "setup.sh: ${T_SETUP}s"
+echo "setup.sh: ${T_SETUP}s, $(grep -c '^Setting up' "$WORK/setup.log") Debian packages set up"
 
 step "5a. the CLI smoke on the checkout's .venv inside the root"
 in_root "$ROOT" 'cd /root/sme-review-desktop && bash scripts/cli_smoke.sh --snapshot python .venv/bin/sme-review' ||
@@ -274,7 +278,7 @@ for path in /opt/sme-review-desktop /usr/bin/sme-review /usr/share/applications/
   /usr/share/lintian/overrides/sme-review-desktop; do
   if [ -e "$BARE$path" ] || [ -L "$BARE$path" ]; then left="$left $path"; fi
 done
-icons=$(find "$BARE/usr/share/icons" -name 'sme-review-desktop.*' 2>/dev/null | sed "s|^$BARE||")
+icons=$(find "$BARE/usr/share" -path '*/icons/*' -name 'sme-review-desktop.*' | sed "s|^$BARE||")
 [ -z "$icons" ] || left="$left $icons"
 [ -z "$left" ] || fail "left after purge:$left"
 in_root "$BARE" '! dpkg -s sme-review-desktop >/dev/null 2>&1' || fail "dpkg still knows the package"
