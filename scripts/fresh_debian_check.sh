@@ -12,7 +12,7 @@
 #     list`, local package folders it names bind-mounted read-only) and its extra CA certificates
 #     (update-ca-certificates inside); /proc, /sys, /dev, /dev/pts, /dev/shm bind-mounted
 #  3. the repository cloned in at the committed HEAD (uncommitted changes are not in the check)
-#  4. scripts/setup.sh inside
+#  4. scripts/setup.sh inside (FRESH_TESTS="tests/ui ..." also runs those tests there)
 #  5. the CLI smoke (scripts/cli_smoke.sh) on the checkout's .venv, and the bundle smoke
 #     (scripts/bundle_smoke.sh) inside; the full pytest is left to scripts/test.sh
 #  6. scripts/build_deb.sh inside, from that bundle
@@ -22,7 +22,7 @@
 #
 # Every step prints a header; a failure names the step and exits non-zero. Mounts are always
 # undone (trap), then the roots removed (FRESH_KEEP=1 keeps them). FRESH_OUT (default
-# /tmp/sme-fresh-check) receives the .deb and the PNG files. Takes about 10 minutes here.
+# /tmp/sme-fresh-check) receives the .deb and the PNG files. Takes 4 to 7 minutes here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CHECKOUT=$PWD
@@ -123,9 +123,15 @@ else
   if [ ! -s "$TARBALL" ]; then
     mkdir -p "$CACHE"
     echo "downloading the packages into $TARBALL (kept for the next run)"
-    "${DEBOOTSTRAP[@]}" "--make-tarball=$TARBALL.part" "$SUITE" "$WORK/tarball" "$MIRROR" \
-      >"$WORK/debootstrap.log" 2>&1 || { tail -n 30 "$WORK/debootstrap.log"; fail "debootstrap --make-tarball failed"; }
-    mv "$TARBALL.part" "$TARBALL"
+    # Written under a name of this run's own, then renamed: a run that dies, or one running
+    # beside it, never leaves or reads half a tarball.
+    "${DEBOOTSTRAP[@]}" "--make-tarball=$TARBALL.$$.part" "$SUITE" "$WORK/tarball" "$MIRROR" \
+      >"$WORK/debootstrap.log" 2>&1 || {
+      tail -n 30 "$WORK/debootstrap.log"
+      rm -f "$TARBALL.$$.part"
+      fail "debootstrap --make-tarball failed"
+    }
+    mv "$TARBALL.$$.part" "$TARBALL"
     rm -rf "$WORK/tarball"
   else
     echo "packages from $TARBALL"
@@ -220,6 +226,12 @@ in_root "$ROOT" 'cd /root/sme-review-desktop && bash scripts/setup.sh' >"$WORK/s
 }
 T_SETUP=$(($(date +%s) - t0))
 echo "setup.sh: ${T_SETUP}s, $(grep -c '^Setting up' "$WORK/setup.log") Debian packages set up"
+
+if [ -n "${FRESH_TESTS:-}" ]; then
+  step "4b. pytest $FRESH_TESTS inside the root"
+  in_root "$ROOT" "cd /root/sme-review-desktop && .venv/bin/python -m pytest -p no:warnings $FRESH_TESTS" ||
+    fail "tests failed in the fresh root"
+fi
 
 step "5a. the CLI smoke on the checkout's .venv inside the root"
 in_root "$ROOT" 'cd /root/sme-review-desktop && bash scripts/cli_smoke.sh --snapshot python .venv/bin/sme-review' ||
