@@ -22,7 +22,7 @@
 #
 # Every step prints a header; a failure names the step and exits non-zero. Mounts are always
 # undone (trap), then the roots removed (FRESH_KEEP=1 keeps them). FRESH_OUT (default
-# /tmp/sme-fresh-check) receives the .deb and the PNG files. Takes 4 to 7 minutes here.
+# /tmp/sme-fresh-check) receives the .deb and the PNG files. Takes 4 to 6.5 minutes here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CHECKOUT=$PWD
