@@ -11,7 +11,7 @@ bash scripts/setup.sh
 # from Debian's packages when missing (docs/server-mode.md; SME_SKIP_SERVER=1 skips).
 bash scripts/test_server.sh
 # The wheel as a user gets it: built, installed into a fresh virtualenv outside the checkout
-# and driven through a round (about two minutes; SME_SKIP_WHEEL=1 skips).
+# and driven through a round (about a minute; SME_SKIP_WHEEL=1 skips).
 if [ "${SME_SKIP_WHEEL:-}" != 1 ]; then
   bash scripts/wheel_smoke.sh
 fi
