@@ -10,6 +10,8 @@ APT_PACKAGES=(
   python3 python3-venv python3-pip
   libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0
   fonts-wqy-zenhei poppler-utils zbar-tools
+  # a 宋/明-style TrueType face for the GB/T 9704 documents on a PC without Windows fonts
+  fonts-arphic-uming
   # The bundle: PyInstaller needs objdump (binutils) and, with Debian's python3, the shared
   # libpython; it copies in every library Qt's plugins link (ldd), which must be here to be
   # found: the xcb platform plugin's X libraries and CUPS (print support).
