@@ -104,9 +104,7 @@ def _xlsx_sheet_rows(wb: Any) -> list[_Row]:
         cells += [_Cell(None, None)] * (3 - len(cells))
         rows.append((cells[0], cells[1], cells[2]))
     # The sheet's part is read from the archive openpyxl holds open, not by loading it again.
-    with wb._archive.open(ws._worksheet_path) as src:
-        unsaved = unsaved_formula_rows(src.read())
-    for row_no in unsaved:
+    for row_no in unsaved_formula_rows(lambda: wb._archive.open(ws._worksheet_path)):
         if 2 <= row_no < len(rows) + 2:
             key, label, value = rows[row_no - 2]
             rows[row_no - 2] = (key, label, _Cell(None, value.number_format, True))

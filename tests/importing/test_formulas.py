@@ -177,7 +177,7 @@ def _sheet(cells: str) -> bytes:
     ],
 )
 def test_which_cells_are_formulas_without_a_result(cells: str, rows: set[int]) -> None:
-    assert unsaved_formula_rows(_sheet(cells)) == rows
+    assert unsaved_formula_rows(lambda: io.BytesIO(_sheet(cells))) == rows
 
 
 def test_a_namespaced_sheet_is_read_too() -> None:
@@ -186,4 +186,16 @@ def test_a_namespaced_sheet_is_read_too() -> None:
         b'<x:sheetData><x:row r="7"><x:c r="C7"><x:f>1+1</x:f></x:c></x:row></x:sheetData>'
         b"</x:worksheet>"
     )
-    assert unsaved_formula_rows(xml) == {7}
+    assert unsaved_formula_rows(lambda: io.BytesIO(xml)) == {7}
+
+
+def test_a_formula_across_two_chunks_of_a_large_sheet_is_found() -> None:
+    """The sheet is streamed in 1 MiB chunks: a ``<f>`` cut in two by a chunk's end is seen."""
+    mib = 1 << 20
+    head = f"<worksheet {NS}><sheetData>".encode()
+    cell = b'<row r="9"><c r="C9">'
+    for cut in range(0, 4):  # the chunk ends 0..3 bytes into "<f>"
+        pad = b" " * (mib - len(head) - len(cell) + cut - 3)
+        xml = head + pad + cell + b"<f>1</f></c></row></sheetData></worksheet>"
+        assert xml[:mib].endswith(b"<f>"[: 3 - cut] if cut < 3 else b"")
+        assert unsaved_formula_rows(lambda xml=xml: io.BytesIO(xml)) == {9}, cut
