@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from sme_review_desktop.cli.common import actor, emit, iso_date, leaf, open_stor
 
 def cmd_calendar_workdays(args: argparse.Namespace) -> int:
     from sme_review_desktop.publicity.service import compute_period
+    from sme_review_desktop.publicity.workdays import format_period
 
     period = compute_period(
         open_store(args), args.start, args.days, assume_weekends=args.assume_weekends
@@ -20,8 +22,17 @@ def cmd_calendar_workdays(args: argparse.Namespace) -> int:
         "end": period.end.isoformat() if period.end else None,
         "warnings": period.warnings,
     }
+    if period.end is None:
+        # A script must not take a period without an end for one: the JSON still says why,
+        # and the status and stderr say it failed.
+        if getattr(args, "json", False):
+            emit(args, payload, "")
+        for warning in period.warnings or [f"无法计算自{period.start.isoformat()}起的截止日期。"]:
+            print(f"错误：{warning}", file=sys.stderr)
+        return 1
     human = (
-        f"{period.start.isoformat()} 至 {period.end.isoformat() if period.end else '（无法计算）'}"
+        f"{period.start.isoformat()} 至 {period.end.isoformat()}"
+        f"（{format_period(period.start, period.end)}）"
     )
     emit(args, payload, "\n".join([human, *period.warnings]))
     return 0
@@ -30,8 +41,14 @@ def cmd_calendar_workdays(args: argparse.Namespace) -> int:
 def cmd_calendar_import(args: argparse.Namespace) -> int:
     from sme_review_desktop.publicity.holidays import import_holidays
 
-    years = import_holidays(open_store(args), Path(args.file), actor(args))
-    emit(args, {"years": years}, f"已导入{'、'.join(map(str, years))}年的节假日安排。")
+    done = import_holidays(open_store(args), Path(args.file), actor(args))
+    emit(
+        args,
+        {"years": done.years, "warnings": done.warnings},
+        f"已导入{'、'.join(map(str, done.years))}年的节假日安排。",
+    )
+    for warning in done.warnings:  # beside the JSON too: a script's log shows stderr
+        print(f"警告：{warning}", file=sys.stderr)
     return 0
 
 

@@ -21,6 +21,7 @@ from sme_review_desktop.exports.gov_parts import Blank, NewPage, Para, Part, Sig
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.models import Certificate, Dossier
 from sme_review_desktop.publicity.service import approved_dossiers, get_publicity
+from sme_review_desktop.publicity.workdays import format_period
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.atomic import atomic_path
@@ -69,10 +70,6 @@ def contact_lines(settings: dict[str, object]) -> list[str]:
     if not lines and get("objection_contact"):
         lines.append(f"联系方式：{get('objection_contact')}")
     return lines
-
-
-def _month_day(day: date) -> str:
-    return f"{day.month}月{day.day}日"
 
 
 def _row(n: int, dossier: Dossier) -> list[str]:
@@ -127,7 +124,7 @@ def listing(store: Store, round_id: int, *, final: bool = False) -> Listing:
         rows = [_row(n, d) for n, d in enumerate(dossiers, start=1)]
         title = f"关于{year}年度{book.city}中小企业公共服务示范平台拟认定名单的公示"
         period = (
-            f"公示时间：自{_month_day(publicity.start)}至{_month_day(publicity.end)}"
+            f"公示时间：{format_period(publicity.start, publicity.end)}"
             f"（{publicity.working_days}个工作日）。"
         )
         paragraphs = [

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from sme_review_desktop.errors import ImportRejected, ValueFormError
+from sme_review_desktop.importing.formulas import unsaved_formula_rows
 from sme_review_desktop.importing.values import parse_value
 from sme_review_desktop.rules import uscc as uscc_rules
 from sme_review_desktop.rules.fields import FieldDef, field_catalogue
@@ -45,6 +46,9 @@ class DataForm:
 class _Cell:
     value: Any
     number_format: str | None
+    # A formula with no saved result (a workbook written by a script and never opened in Excel
+    # or WPS): read as empty, it would pass for "not declared" while the county meant a figure.
+    unsaved_formula: bool = False
 
 
 _Row = tuple[_Cell, _Cell, _Cell]
@@ -94,10 +98,16 @@ def _open_xlsx(data: bytes) -> Any:
 
 def _xlsx_sheet_rows(wb: Any) -> list[_Row]:
     rows: list[_Row] = []
-    for row in wb[SHEET].iter_rows(min_row=2, max_col=3):
+    ws = wb[SHEET]
+    for row in ws.iter_rows(min_row=2, max_col=3):
         cells = [_Cell(c.value, getattr(c, "number_format", None)) for c in row]
         cells += [_Cell(None, None)] * (3 - len(cells))
         rows.append((cells[0], cells[1], cells[2]))
+    # The sheet's part is read from the archive openpyxl holds open, not by loading it again.
+    for row_no in unsaved_formula_rows(lambda: wb._archive.open(ws._worksheet_path)):
+        if 2 <= row_no < len(rows) + 2:
+            key, label, value = rows[row_no - 2]
+            rows[row_no - 2] = (key, label, _Cell(None, value.number_format, True))
     return rows
 
 
@@ -283,6 +293,7 @@ def read_form(data: bytes, name: str, sheet: FormSheet | None = None) -> DataFor
     raw: dict[str, str] = {}
     unknown: dict[str, str] = {}
     seen: dict[str, int] = {}
+    unsaved: list[str] = []
     for row_no, (key_cell, _label, value_cell) in enumerate(rows, start=2):
         key = str(key_cell.value).strip() if key_cell.value is not None else ""
         if not key:
@@ -295,6 +306,9 @@ def read_form(data: bytes, name: str, sheet: FormSheet | None = None) -> DataFor
         if value_cell.value is not None and str(value_cell.value).strip():
             raw[key] = _display(value_cell.value)
         fdef = catalogue.get(key)
+        if fdef is not None and value_cell.unsaved_formula:
+            unsaved.append(f"第{row_no}行“{fdef.label}”（C{row_no}）")
+            continue
         if fdef is None:
             if key in raw:
                 unknown[key] = raw[key]
@@ -305,6 +319,11 @@ def read_form(data: bytes, name: str, sheet: FormSheet | None = None) -> DataFor
             raise ImportRejected(f"数据表“{name}”第{row_no}行：{exc.message}") from exc
         if typed is not None:
             values[key] = typed
+    if unsaved:
+        raise ImportRejected(
+            f"申报数据表“{name}”{'、'.join(unsaved)}是公式但没有保存计算结果："
+            "请县区用 Excel 或 WPS 打开申报数据表并保存后重新报送。"
+        )
     for fdef in catalogue.values():
         if fdef.required and fdef.key not in values:
             raise ImportRejected(

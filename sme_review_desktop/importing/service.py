@@ -29,6 +29,7 @@ from sme_review_desktop.models import (
     DossierVersion,
     EvidenceBlob,
     EvidenceFile,
+    Publicity,
 )
 from sme_review_desktop.register.platforms import reapplication_bar
 from sme_review_desktop.rounds import ensure_rulebook, get_round
@@ -206,6 +207,18 @@ def _last_version_number(session: Session, dossier: Dossier) -> int:
     return number or 0
 
 
+def _refuse_after_publicity(session: Session, round_id: int, form: DataForm) -> None:
+    """Once the list is public, what was publicised is the record: a new version would change
+    it underneath the notice. 更正 (with its reason) or a new round are the ways left."""
+    started = session.scalar(select(Publicity.start).where(Publicity.round_id == round_id))
+    if started is not None:
+        raise ImportRejected(
+            f"“{form.values.get('platform_name', form.uscc)}”所在批次已于{started.isoformat()}"
+            "开始公示，不再接受新版本的申报材料：如需修改已公示的内容，请使用“更正”并写明理由；"
+            "新的申报请在新的批次中提交。"
+        )
+
+
 def _write(
     session: Session,
     book: Rulebook,
@@ -225,6 +238,8 @@ def _write(
         result.warnings.append(barred)
     operator = str(form.values["operator_name"])
     dossier, is_new = _dossier_of(session, round_id, form.uscc, operator)
+    if not is_new:
+        _refuse_after_publicity(session, round_id, form)
     if is_new:
         session.flush()  # the dossier's id, and its applicant's when that is new too
     blobs = {form_blob[0]: form_blob[1]} | {sha: size for _, sha, size, _ in staged}

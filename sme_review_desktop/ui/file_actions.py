@@ -40,10 +40,12 @@ def import_holidays(parent: QWidget, host: Host) -> None:
     from sme_review_desktop.publicity.holidays import import_holidays as import_table
 
     try:
-        years = import_table(host.store, Path(path), host.actor)
+        done = import_table(host.store, Path(path), host.actor)
     except Exception as exc:
         show_exception(parent, exc)
         return
-    QMessageBox.information(
-        parent, "节假日安排", f"已导入{'、'.join(map(str, years))}年的放假与调休安排。"
-    )
+    text = f"已导入{'、'.join(map(str, done.years))}年的放假与调休安排。"
+    if done.warnings:
+        QMessageBox.warning(parent, "节假日安排", "\n\n".join([text, *done.warnings]))
+    else:
+        QMessageBox.information(parent, "节假日安排", text)

@@ -266,6 +266,12 @@ def test_a_bureau_table_overrides_the_library_for_its_year() -> None:
         (date(2025, 1, 27), date(2025, 2, 8), "自1月27日至2月8日"),
         (date(2025, 3, 3), date(2025, 3, 3), "自3月3日至3月3日"),
         (date(2026, 12, 29), date(2027, 1, 5), "自2026年12月29日至2027年1月5日"),
+        # the boundary: a period ending on 31 December is one year's, on 1 January two years'
+        (date(2026, 12, 28), date(2026, 12, 31), "自12月28日至12月31日"),
+        (date(2026, 12, 28), date(2027, 1, 1), "自2026年12月28日至2027年1月1日"),
+        (date(2026, 12, 31), date(2027, 1, 1), "自2026年12月31日至2027年1月1日"),
+        (date(2027, 1, 1), date(2027, 1, 4), "自1月1日至1月4日"),
+        (date(2026, 12, 28), date(2027, 1, 4), "自2026年12月28日至2027年1月4日"),
     ],
 )
 def test_format_period(start: date, end: date, text: str) -> None:
