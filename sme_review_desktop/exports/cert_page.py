@@ -157,7 +157,8 @@ def main_lines(platform: str, font: str) -> tuple[float, list[str]]:
     """The platform's name: the largest size at which it takes one line, else two, else the
     smallest size in as many lines as it needs (a name of 100 characters still fits)."""
     for most in (1, 2):
-        for size in MAIN_SIZES:
+        for whole in MAIN_SIZES:
+            size = float(whole)
             lines = [t for t, _ in wrap_lines(platform, font, size, (MAIN_WIDTH,))]
             if len(lines) <= most:
                 return size, lines

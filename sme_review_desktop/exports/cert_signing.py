@@ -67,7 +67,8 @@ class Payload:
         fields = data[5:].decode("utf-8").split(_SEP)
         if len(fields) != 4:
             raise ValueError("wrong number of fields")
-        return cls(*fields, valid_from=start, valid_to=end)
+        number, platform, operator, uscc = fields
+        return cls(number, platform, operator, uscc, start, end)
 
 
 def _b64(data: bytes) -> str:

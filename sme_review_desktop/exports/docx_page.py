@@ -75,8 +75,8 @@ def _page_setup(doc: DocxDocument) -> None:
 def _styles(doc: DocxDocument) -> None:
     normal = doc.styles["Normal"]
     set_fonts(normal, face_name(fonts.BODY))
-    normal.font.size = Pt(SIZE_BODY)  # type: ignore[attr-defined]
-    fmt = normal.paragraph_format  # type: ignore[attr-defined]
+    normal.font.size = Pt(SIZE_BODY)
+    fmt = normal.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = Pt(LINE_PT)  # exactly one grid line, whatever the application's grid
     fmt.widow_control = False  # GB/T 9704 fills pages line by line
