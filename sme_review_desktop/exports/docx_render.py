@@ -64,8 +64,14 @@ def _title(doc: DocxDocument, t: Title) -> None:
 def _signature(doc: DocxDocument, s: Signature) -> None:
     """成文日期右空四字; 署名 centred over it (GB/T 9704 7.3.5.2), after room for the seal."""
     day = cn_date(s.day)
+    # Never the 署名 alone on a page (GB/T 9704 7.3.5.3): the text's last paragraph, the room
+    # for the seal and the two lines go to the next page together if they must.
+    for previous in reversed(doc.paragraphs):
+        previous.paragraph_format.keep_with_next = True
+        if previous.text.strip():
+            break
     for _ in range(s.space):
-        doc.add_paragraph()
+        doc.add_paragraph().paragraph_format.keep_with_next = True
     date_w, issuer_w = len(day) * SIZE_BODY, len(s.issuer) * SIZE_BODY
     for text, right in (
         (s.issuer, 4 * SIZE_BODY + max(0.0, (date_w - issuer_w) / 2)),
@@ -87,14 +93,27 @@ def _no_grid(paragraph: Paragraph) -> None:
     paragraph.paragraph_format.line_spacing = 1.0
 
 
+def _cell_margins(table: DocxTable, twips: int) -> None:
+    tblpr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tblpr.append(margins)
+
+
 def _table(doc: DocxDocument, t: Table) -> None:
     """The PDF's size and column widths (headers on one line), the header row repeated."""
     size, widths = column_widths(t, fonts.body_font())
     table: DocxTable = doc.add_table(rows=1 + len(t.rows), cols=len(t.columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _cell_margins(table, round(0.35 * size * 20))  # the PDF's padding, which the widths allow
     table.autofit = False
-    for j, width in enumerate(widths):
+    for j, width in enumerate(widths):  # the grid (LibreOffice reads it) and each cell (Word)
+        table.columns[j].width = Pt(width)
         for cell in table.columns[j].cells:
             cell.width = Pt(width)
     header = table.rows[0]
