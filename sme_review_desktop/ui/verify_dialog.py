@@ -78,7 +78,8 @@ class VerifyDialog(QDialog):
         form = QFormLayout()
         for key, label in _FIELDS:
             form.addRow(f"{label}：", self.fields[key])
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = QDialogButtonBox()
+        close.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("二维码内容："))
