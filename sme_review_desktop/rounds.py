@@ -111,6 +111,7 @@ ROUND_SETTINGS = {
     "count_start_day": "公示发布当日是否计入（1计入，0从次日起算）",
     "certificate_pattern": "证书编号格式，如 {short}示范平台〔{year}〕{seq:03d}号",
     "trim_extremes": "去掉一个最高分和一个最低分（1是，0否）",
+    "verify_url": "证书核验网址，如 https://gxj.example.gov.cn/verify（二维码印为该网址加核验码）",
 }
 _INT_SETTINGS = {"publicity_days", "year"}
 _BOOL_SETTINGS = {"count_start_day", "trim_extremes"}
@@ -119,11 +120,20 @@ _PHONE_SETTINGS = {"contact_phone", "supervision_phone"}
 # numbers allowed (0635-8888888、8888999).
 _PHONE = re.compile(r"[0-9０-９][0-9０-９\-－()（）、，,/ 转]*[0-9０-９]")
 _LENGTH_LIMITS = {"contact_person": 40, "contact_address": 120}
+# A verification page's address: http(s), printable ASCII without spaces or a fragment, short
+# enough that the QR code stays printable (the signed code adds about 260 characters).
+_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!$&'()*+,;=:@%/.~?A-Za-z0-9_-]*)?")
+_URL_LIMIT = 100
 
 
 def _check_text(key: str, value: str) -> str:
     """A contact setting, trimmed; refused when it could not be printed as the notice says."""
     value = " ".join(value.split())
+    if key == "verify_url" and value and (len(value) > _URL_LIMIT or not _URL.fullmatch(value)):
+        raise UserError(
+            f"设置“verify_url”应为不超过{_URL_LIMIT}个字符的 http:// 或 https:// 网址"
+            f"（不含空格、中文和“#”）：{value}"
+        )
     if key in _PHONE_SETTINGS and value and not _PHONE.fullmatch(value):
         raise UserError(f"设置“{key}”应为电话号码（数字、“-”、括号，多个号码用“、”隔开）：{value}")
     limit = _LENGTH_LIMITS.get(key)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from sme_review_desktop import __version__
 from sme_review_desktop.cli import (
+    certificates,
     exports,
     importing,
     overview,
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands 子命令", metavar="COMMAND")
     for group in (rounds, importing, review, scoring, publicity, register, overview, trust):
         group.add_commands(sub)
+    certificates.add_commands(sub)
     export = sub.add_parser("export", help="导出文书 export documents")
     xsub = export.add_subparsers(title="export commands", metavar="WHAT", required=True)
     exports.add_exports(xsub)

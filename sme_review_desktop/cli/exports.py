@@ -12,18 +12,27 @@ from sme_review_desktop.cli.common import emit, iso_date, leaf, open_store
 from sme_review_desktop.errors import UserError
 
 
+def _docx(args: argparse.Namespace) -> bool:
+    """A .docx target: the Word version (exports/docx_export), same content, GB/T 9704 page."""
+    return Path(args.output).suffix.lower() == ".docx"
+
+
 def cmd_export_minutes(args: argparse.Namespace) -> int:
+    from sme_review_desktop.exports.docx_export import write_minutes_docx
     from sme_review_desktop.exports.minutes import write_minutes
 
-    target = write_minutes(open_store(args), args.round, Path(args.output), meeting_date=args.date)
+    write = write_minutes_docx if _docx(args) else write_minutes
+    target = write(open_store(args), args.round, Path(args.output), meeting_date=args.date)
     emit(args, {"path": str(target)}, f"已导出会议纪要：{target}")
     return 0
 
 
 def cmd_export_report(args: argparse.Namespace) -> int:
+    from sme_review_desktop.exports.docx_export import write_report_docx
     from sme_review_desktop.exports.review_report import write_review_report
 
-    target = write_review_report(open_store(args), args.round, args.uscc, Path(args.output))
+    write = write_report_docx if _docx(args) else write_review_report
+    target = write(open_store(args), args.round, args.uscc, Path(args.output))
     emit(args, {"path": str(target)}, f"已导出评审意见表：{target}")
     return 0
 
@@ -37,9 +46,11 @@ def cmd_export_scores(args: argparse.Namespace) -> int:
 
 
 def cmd_export_notice(args: argparse.Namespace) -> int:
+    from sme_review_desktop.exports.docx_export import write_notice_docx
     from sme_review_desktop.exports.notice import write_notice
 
-    target = write_notice(open_store(args), args.round, Path(args.output), final=args.final)
+    write = write_notice_docx if _docx(args) else write_notice
+    target = write(open_store(args), args.round, Path(args.output), final=args.final)
     what = "认定名单" if args.final else "公示名单"
     emit(args, {"path": str(target)}, f"已导出{what}：{target}")
     return 0
@@ -109,19 +120,19 @@ def add_exports(xsub: Any) -> None:
         xsub,
         cmd_export_minutes,
         "minutes",
-        help="会议纪要 meeting minutes (.pdf or .xlsx)",
+        help="会议纪要 meeting minutes (.pdf, .docx or .xlsx)",
         round_id=True,
     )
     p.add_argument("--date", type=iso_date, help="会议日期 YYYY-MM-DD (default today)")
-    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.xlsx")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.docx/.xlsx")
     p = leaf(
         xsub,
         cmd_export_notice,
         "notice",
-        help="公示名单（或 --final 认定名单） notice list (.pdf/.xlsx)",
+        help="公示名单（或 --final 认定名单） notice list (.pdf/.docx/.xlsx)",
         round_id=True,
     )
-    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.xlsx")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.docx/.xlsx")
     p.add_argument("--final", action="store_true", help="认定名单 the final list after 认定")
     p = leaf(
         xsub,
@@ -162,11 +173,11 @@ def add_exports(xsub: Any) -> None:
         xsub,
         cmd_export_report,
         "report",
-        help="评审意见表 one dossier's review report (.pdf)",
+        help="评审意见表 one dossier's review report (.pdf/.docx)",
         round_id=True,
     )
     p.add_argument("--uscc", required=True, help="统一社会信用代码 applicant's code")
-    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf")
+    p.add_argument("-o", "--output", required=True, help="输出文件 .pdf/.docx")
     p = leaf(
         xsub,
         cmd_export_scores,

@@ -1,7 +1,8 @@
 """证书: one A4 landscape page per certified platform, or only the variable text for 套打.
 
-The full certificate draws a frame, the title, the text of the measure's formula, the issuing
-authority with a seal placeholder, and a QR code holding the number, holder and validity. For
+The full certificate is the designed page of exports/cert_page (no seal placeholder: the seal
+is stamped on paper), with a QR code whose content is signed with the bureau's key
+(exports/cert_signing) and verified by `sme-review certificate verify` or 工具 → 核验证书. For
 pre-printed blanks (套打) only the variable fields are printed, at positions in millimetres from
 an editable layout, shifted by the printer's calibration offsets.
 
@@ -18,25 +19,23 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.exports import fonts
+from sme_review_desktop.exports import cert_page, fonts
+from sme_review_desktop.exports.cert_page import PAGE, PageText
+from sme_review_desktop.exports.cert_signing import Payload, sign, signing_key
 from sme_review_desktop.exports.cjk_lines import Line, draw_lines, draw_string, wrap_lines
 from sme_review_desktop.exports.gov_grid import cn_date
 from sme_review_desktop.exports.pdf_kit import check_glyphs
-from sme_review_desktop.exports.qr import draw_qr
-from sme_review_desktop.models import Certificate, Dossier, DossierVersion
+from sme_review_desktop.models import Applicant, Certificate, Dossier, DossierVersion
 from sme_review_desktop.review.evaluation import newest_version_join
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
-
-PAGE = landscape(A4)  # 297 × 210 mm
 
 
 @dataclass(frozen=True)
@@ -48,18 +47,19 @@ class CertificateText:
     issuer: str
     certified_on: date
     valid_until: date
+    uscc: str = ""
 
     @property
     def validity(self) -> str:
         return f"{cn_date(self.certified_on)}至{cn_date(self.valid_until)}"
 
-    def body(self) -> str:
-        return f"你单位运营的{self.platform}被认定为{self.city}中小企业公共服务示范平台。"
+    def sentence(self) -> str:
+        """The certification sentence under the platform's name (the same on every page)."""
+        return f"被认定为{self.city}中小企业公共服务示范平台"
 
-    def qr_text(self) -> str:
-        return (
-            f"证书编号：{self.number}\n持有单位：{self.holder}\n平台名称：{self.platform}\n"
-            f"有效期：{self.validity}\n发证机关：{self.issuer}"
+    def payload(self) -> Payload:
+        return Payload(
+            self.number, self.platform, self.holder, self.uscc, self.certified_on, self.valid_until
         )
 
 
@@ -124,8 +124,10 @@ def certificate_texts(store: Store, round_id: int) -> list[CertificateText]:
                 Certificate.valid_until,
                 DossierVersion.operator_name,
                 DossierVersion.platform_name,
+                Applicant.uscc,
             )
             .join(Dossier, Dossier.id == Certificate.dossier_id)
+            .join(Applicant, Applicant.id == Dossier.applicant_id)
             .join(newest, newest.c.dossier_id == Dossier.id)
             .join(DossierVersion, on_newest)
             .where(Dossier.round_id == round_id, Certificate.revoked_on.is_(None))
@@ -142,8 +144,9 @@ def certificate_texts(store: Store, round_id: int) -> list[CertificateText]:
                 issuer=issuer,
                 certified_on=certified_on,
                 valid_until=valid_until,
+                uscc=uscc,
             )
-            for number, certified_on, valid_until, holder, platform in rows
+            for number, certified_on, valid_until, holder, platform, uscc in rows
         ]
 
 
@@ -163,87 +166,6 @@ def _check(texts: list[CertificateText], font: str) -> None:
             font,
             fallback=True,
         )
-
-
-BLANK = "certificate-blank"  # the form XObject with everything that is the same on every page
-_SEAL_X = PAGE[0] - 82 * mm
-_RED = colors.Color(0.72, 0.1, 0.1)
-_GOLD = colors.Color(0.6, 0.45, 0.1)
-# The text block: from below the title down to above the issuer and the QR code.
-_TEXT_LEFT = 45 * mm
-_TEXT_WIDTH = PAGE[0] - 90 * mm
-_TEXT_TOP = PAGE[1] - 78 * mm
-_TEXT_BOTTOM = 58 * mm
-_TEXT_SIZE = 20
-_LEADING = 1.9  # × the size: 38 pt at 20 pt
-_INDENT = 2  # 首行缩进两字, in ems
-
-
-def _draw_blank(canvas: Canvas, body: str, title: str) -> None:
-    """Define the form: frame, title, seal placeholder, QR caption."""
-    width, height = PAGE
-    canvas.beginForm(BLANK)
-    canvas.setStrokeColor(_GOLD)
-    canvas.setLineWidth(3)
-    canvas.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
-    canvas.setLineWidth(0.8)
-    canvas.rect(16 * mm, 16 * mm, width - 32 * mm, height - 32 * mm)
-    canvas.setFillColor(colors.black)
-    canvas.setFont(title, 40)
-    canvas.drawCentredString(width / 2, height - 58 * mm, "证　　书")
-    canvas.setFont(body, 8)
-    canvas.drawString(28 * mm, 21 * mm, "扫码核验证书信息")
-    canvas.setStrokeColor(_RED)
-    canvas.setFillColor(_RED)
-    canvas.setDash(3, 2)
-    canvas.circle(_SEAL_X, 48 * mm, 21 * mm, stroke=1, fill=0)
-    canvas.setFont(body, 9)
-    canvas.drawCentredString(_SEAL_X, 22 * mm, "（此处加盖印章）")
-    canvas.endForm()
-
-
-def _body_lines(t: CertificateText, font: str) -> tuple[float, list[Line]]:
-    """The holder, the certification sentence and the validity, justified, body paragraphs
-    indented two characters; set smaller only when a very long name would run into the issuer
-    or below the frame."""
-    paragraphs = ((f"{t.holder}：", 0), (t.body(), _INDENT), (f"有效期：{t.validity}。", _INDENT))
-    size = _TEXT_SIZE
-    while True:
-        leading = size * _LEADING
-        laid = [
-            (
-                indent * size,
-                wrap_lines(text, font, size, (_TEXT_WIDTH - indent * size, _TEXT_WIDTH)),
-            )
-            for text, indent in paragraphs
-        ]
-        count = sum(len(lines) for _, lines in laid)
-        if count * leading <= _TEXT_TOP - _TEXT_BOTTOM or size <= 8:
-            break
-        size -= 1
-    placed = []
-    y = _TEXT_TOP - size
-    for indent, lines in laid:
-        for n, (text, slack) in enumerate(lines):
-            last = n == len(lines) - 1
-            spread = slack / (len(text) - 1) if not last and slack > 0 and len(text) > 1 else 0.0
-            placed.append(Line(_TEXT_LEFT + (indent if n == 0 else 0), y, text, spread))
-            y -= leading
-    return size, placed
-
-
-def _full_page(canvas: Canvas, t: CertificateText, font: str) -> None:
-    width, height = PAGE
-    canvas.doForm(BLANK)
-    canvas.setFillColor(colors.black)
-    draw_string(
-        canvas, font, 12, width - 30 * mm, height - 28 * mm, f"证书编号：{t.number}", "right"
-    )
-    size, lines = _body_lines(t, font)
-    draw_lines(canvas, font, size, lines)
-    draw_string(canvas, font, 18, _SEAL_X, 50 * mm, t.issuer, "centre")
-    draw_string(canvas, font, 16, _SEAL_X, 38 * mm, cn_date(t.certified_on), "centre")
-    draw_qr(canvas, t.qr_text(), 28 * mm, 24 * mm, 30 * mm)
 
 
 def _overlay_page(canvas: Canvas, t: CertificateText, layout: OverlayLayout, font: str) -> None:
@@ -330,14 +252,28 @@ def write_certificates(
     texts = certificate_texts(store, round_id)
     body = fonts.body_font()
     _check(texts, body)
+    if overlay is None:
+        with store.read() as session:
+            verify_url = str(get_round(session, round_id).settings.get("verify_url") or "")
+        key = signing_key(store.key_folder)  # before the file: a key error leaves nothing
     with atomic_path(target) as tmp:
         canvas = Canvas(str(tmp), pagesize=PAGE, initialFontName=body)
         canvas.setTitle("示范平台证书")
         if overlay is None:
-            _draw_blank(canvas, body, fonts.title_font())
+            title = fonts.title_font()
+            cert_page.draw_blank(canvas, body, title, texts[0].sentence())
         for t in texts:
             if overlay is None:
-                _full_page(canvas, t, body)
+                page = PageText(
+                    t.number,
+                    t.holder,
+                    t.platform,
+                    t.issuer,
+                    t.certified_on,
+                    t.valid_until,
+                    sign(key, t.payload(), verify_url),
+                )
+                cert_page.draw_page(canvas, page, body, title)
             else:
                 _overlay_page(canvas, t, overlay, body)
             canvas.showPage()

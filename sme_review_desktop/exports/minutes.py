@@ -13,6 +13,7 @@ from sme_review_desktop.exports import fonts
 from sme_review_desktop.exports.gov_doc import build
 from sme_review_desktop.exports.gov_grid import cn_date
 from sme_review_desktop.exports.gov_parts import Blank, Para, Part, Table, Title
+from sme_review_desktop.exports.notice import check_lines
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
@@ -20,6 +21,7 @@ from sme_review_desktop.scoring.decisions import DECISION_LABELS
 from sme_review_desktop.scoring.experts import expert_names, list_conflicts
 from sme_review_desktop.scoring.summary import score_summary
 from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.audit import audit_check_code
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text import xlsx_text
 from sme_review_desktop.text.numbers import plain
@@ -67,7 +69,7 @@ def write_minutes(
     if suffix == ".pdf":
         texts = [(title, "标题")] + [(r[1] + r[2] + r[6], f"“{r[1]}”一行") for r in rows]
         check_glyphs(texts, fonts.body_font(), fallback=True)
-        _pdf(target, title, when, experts, conflicts, rows)
+        _pdf(target, title, when, experts, conflicts, rows, audit_check_code(store))
     elif suffix == ".xlsx":
         _xlsx(target, title, when, experts, conflicts, rows)
     else:
@@ -126,9 +128,10 @@ def _pdf(
     experts: list[str],
     conflicts: list[list[str]],
     rows: list[list[str]],
+    check_code: str = "",
 ) -> None:
     with atomic_path(target) as tmp:
-        build(tmp, title, parts(title, when, experts, conflicts, rows))
+        build(tmp, title, parts(title, when, experts, conflicts, rows) + check_lines(check_code))
 
 
 def _xlsx(

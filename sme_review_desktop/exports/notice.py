@@ -25,6 +25,7 @@ from sme_review_desktop.publicity.workdays import format_period
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.atomic import atomic_path
+from sme_review_desktop.store.audit import audit_check_code
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text import xlsx_text
 
@@ -42,6 +43,13 @@ class Listing:
     attachment: str = ""  # the list's title, as 附件说明 and the 附件 both name it
     contacts: list[str] = field(default_factory=list)
     period: str = ""  # 公示时间 line, for the xlsx
+    check_code: str = ""  # store/audit.audit_check_code at printing time
+
+
+def check_lines(code: str) -> list[Part]:
+    """The document's last line: the 审计校验码 tying the printed page to the audit log's state
+    (nothing when the log has no key or no entry). 小四, flush left, below everything else."""
+    return [Blank(), Para(f"审计校验码：{code}", indent=0, align="left", size=12)] if code else []
 
 
 def contact_lines(settings: dict[str, object]) -> list[str]:
@@ -79,6 +87,7 @@ def _row(n: int, dossier: Dossier) -> list[str]:
 
 def listing(store: Store, round_id: int, *, final: bool = False) -> Listing:
     """What the notice says: its title, text and table, from the round and its settings."""
+    code = audit_check_code(store)
     with store.read() as session:
         rnd = get_round(session, round_id)
         book = get_rulebook(rnd.rulebook_id)
@@ -116,6 +125,7 @@ def listing(store: Store, round_id: int, *, final: bool = False) -> Listing:
                 ["序号", "平台名称", "运营单位", "所在县（市、区）", "平台类别", "证书编号"],
                 rows,
                 attachment=f"{year}年度{book.city}中小企业公共服务示范平台认定名单",
+                check_code=code,
             )
         publicity = get_publicity(session, round_id)
         if publicity is None:
@@ -146,6 +156,7 @@ def listing(store: Store, round_id: int, *, final: bool = False) -> Listing:
             attachment=f"{year}年度{book.city}中小企业公共服务示范平台拟认定名单",
             contacts=contact_lines(settings),
             period=period.removesuffix("。"),
+            check_code=code,
         )
 
 
@@ -169,7 +180,7 @@ def parts(doc: Listing) -> list[Part]:
     ]
     aligns: list[Align] = ["center", "left", "left", "center", "center", "center"]
     out.append(Table(doc.columns, doc.rows, aligns[: len(doc.columns)]))
-    return out
+    return out + check_lines(doc.check_code)
 
 
 def write_notice(store: Store, round_id: int, target: Path, *, final: bool = False) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,12 @@ if TYPE_CHECKING:
     from sme_review_desktop.exports.certificates import OverlayLayout
 
 PDF, XLSX = "PDF 文件 (*.pdf)", "Excel 工作簿 (*.xlsx)"
+DOCX = "Word 文档（WPS 可打开） (*.docx)"
+
+
+def is_docx(path: Path) -> bool:
+    """A .docx target gets the Word version (exports/docx_export), to edit before stamping."""
+    return path.suffix.lower() == ".docx"
 
 
 class Host(Protocol):
@@ -60,8 +67,14 @@ class ExportMenu:
         return rid
 
     def ask(self, title: str, name: str, kinds: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self.widget, title, name, kinds)
-        return Path(path) if path else None
+        path, chosen = QFileDialog.getSaveFileName(self.widget, title, name, kinds)
+        if not path:
+            return None
+        target = Path(path)
+        suffix = re.search(r"\*(\.\w+)", chosen)
+        if not target.suffix and suffix:  # a name typed without one: the chosen type's
+            target = target.with_name(target.name + suffix.group(1))
+        return target
 
     def run(self, title: str, target: Path, export: Callable[[Path], object]) -> ExportTask:
         """Export to ``target`` in a worker; tests call this directly, without file dialogs."""
@@ -97,12 +110,14 @@ class ExportMenu:
         if uscc is None:
             show_error(self.widget, "请先在列表中选择一份申报材料。")
             return
-        target = self.ask("导出评审意见表", f"评审意见表_{uscc}.pdf", PDF)
+        target = self.ask("导出评审意见表", f"评审意见表_{uscc}.pdf", f"{PDF};;{DOCX}")
         if target:
+            from sme_review_desktop.exports.docx_export import write_report_docx
             from sme_review_desktop.exports.review_report import write_review_report
 
             store = self.host.store
-            self.run("评审意见表", target, lambda p: write_review_report(store, rid, uscc, p))
+            write = write_report_docx if is_docx(target) else write_review_report
+            self.run("评审意见表", target, lambda p: write(store, rid, uscc, p))
 
     def score_summary(self) -> None:
         rid = self._round()
@@ -115,22 +130,28 @@ class ExportMenu:
 
     def minutes(self) -> None:
         rid = self._round()
-        target = rid is not None and self.ask("导出会议纪要", "会议纪要.pdf", f"{PDF};;{XLSX}")
+        kinds = f"{PDF};;{DOCX};;{XLSX}"
+        target = rid is not None and self.ask("导出会议纪要", "会议纪要.pdf", kinds)
         if rid is not None and target:
+            from sme_review_desktop.exports.docx_export import write_minutes_docx
             from sme_review_desktop.exports.minutes import write_minutes
 
             store = self.host.store
-            self.run("会议纪要", target, lambda p: write_minutes(store, rid, p))
+            write = write_minutes_docx if is_docx(target) else write_minutes
+            self.run("会议纪要", target, lambda p: write(store, rid, p))
 
     def notice(self, *, final: bool) -> None:
         title = "认定名单" if final else "公示名单"
         rid = self._round()
-        target = rid is not None and self.ask(f"导出{title}", f"{title}.pdf", f"{PDF};;{XLSX}")
+        kinds = f"{PDF};;{DOCX};;{XLSX}"
+        target = rid is not None and self.ask(f"导出{title}", f"{title}.pdf", kinds)
         if rid is not None and target:
+            from sme_review_desktop.exports.docx_export import write_notice_docx
             from sme_review_desktop.exports.notice import write_notice
 
             store = self.host.store
-            self.run(title, target, lambda p: write_notice(store, rid, p, final=final))
+            write = write_notice_docx if is_docx(target) else write_notice
+            self.run(title, target, lambda p: write(store, rid, p, final=final))
 
     def certificates(self, *, overlay: bool) -> None:
         rid = self._round()

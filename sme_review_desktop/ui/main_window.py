@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self._action(
             panel, "评审会议（投影）…", lambda: self._round_dialog("meeting"), QKeySequence("F5")
         )
+        from sme_review_desktop.ui import verify_dialog
         from sme_review_desktop.ui.trust import actions as trust
 
         panel.addSeparator()
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self._action(tools, "备份与恢复…", lambda: trust.open_backup(self, self), None)
         self._action(tools, "完整性检查…", lambda: trust.open_integrity(self, self), None)
         self._action(tools, "审计记录…", lambda: trust.open_audit(self, self), None)
+        self._action(tools, "核验证书…", lambda: verify_dialog.open_verify(self, self.store), None)
         tools.addSeparator()
         self._action(tools, "选项…", self.open_settings, QKeySequence("Ctrl+,"))
         help_menu = self.menuBar().addMenu("帮助(&H)")

@@ -1,17 +1,17 @@
-"""The certificate's text, set in measured lines: the same breaks a CJK Paragraph makes, kept
-inside its block however long the names, and its QR code's path."""
+"""The certificate's text, set in measured lines: the same breaks a CJK Paragraph makes, the
+platform's name kept inside its band however long, the border inside its rules, and the QR
+code's path."""
 
 from __future__ import annotations
 
-from datetime import date
+import itertools
 
 import pytest
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from sme_review_desktop.exports import certificates, fonts
-from sme_review_desktop.exports.certificates import CertificateText
+from sme_review_desktop.exports import cert_page, fonts
 from sme_review_desktop.exports.cjk_lines import wrap_lines
 from sme_review_desktop.exports.qr import QUIET, qr_path
 
@@ -56,53 +56,56 @@ def test_lines_break_where_a_cjk_paragraph_breaks_them(
     assert ours == _paragraph_lines(text, font, 20, width, indent)
 
 
-def _certificate(platform: str, holder: str = "聊城市科技创新服务中心") -> CertificateText:
-    return CertificateText(
-        number="聊示范平台〔2026〕001号",
-        holder=holder,
-        platform=platform,
-        city="聊城市",
-        issuer="聊城市工业和信息化局",
-        certified_on=date(2026, 10, 12),
-        valid_until=date(2029, 10, 11),
-    )
+def test_an_ordinary_name_is_the_main_line_at_the_largest_size() -> None:
+    font = fonts.title_font()
+    assert cert_page.main_lines("聊城市运河科创服务平台", font) == (32, ["聊城市运河科创服务平台"])
+    name = "聊城市东昌府区中小企业公共服务综合示范平台"  # 21 characters: one line, a little smaller
+    assert cert_page.main_lines(name, font) == (30, [name])
 
 
-def test_an_ordinary_certificate_keeps_20_pt_justified_and_indented() -> None:
-    font = fonts.body_font()
-    size, lines = certificates._body_lines(
-        _certificate("聊城市东昌府区中小企业公共服务综合示范平台"), font
-    )
-    assert size == 20
-    assert [line.text for line in lines] == [
-        "聊城市科技创新服务中心：",
-        "你单位运营的聊城市东昌府区中小企业公共服务综合示范平台",
-        "被认定为聊城市中小企业公共服务示范平台。",
-        "有效期：2026年10月12日至2029年10月11日。",
-    ]
-    left, right = certificates._TEXT_LEFT, certificates._TEXT_LEFT + certificates._TEXT_WIDTH
-    assert [line.x - left for line in lines] == [0, 40, 0, 40]  # 首行缩进两字
-    full = lines[1]  # not a paragraph's last line: spread to the right edge
-    width = sum(stringWidth(ch, font, size) for ch in full.text)
-    assert full.x + width + full.char_space * (len(full.text) - 1) == pytest.approx(right)
-    assert all(line.char_space == 0 for line in (lines[0], lines[2], lines[3]))
+def _longest_at(size: float, font: str) -> int:
+    """How many 平 fit one main line at ``size``."""
+    n = 1
+    while stringWidth("平" * (n + 1), font, size) <= cert_page.MAIN_WIDTH:
+        n += 1
+    return n
 
 
-@pytest.mark.parametrize("length", [40, 80, 200])
-def test_a_long_name_is_set_smaller_and_never_leaves_the_text_block(length: int) -> None:
-    font = fonts.body_font()
-    platform = ("聊城市中小企业公共服务平台，" * 20)[:length]
-    size, lines = certificates._body_lines(_certificate(platform, holder=platform[:60]), font)
-    right = certificates._TEXT_LEFT + certificates._TEXT_WIDTH
-    for line in lines:
-        width = stringWidth(line.text, font, size)
-        assert (
-            line.x + width + line.char_space * (len(line.text) - 1) <= right + size
-        )  # one hanging mark
-        assert line.y - 0.2 * size >= certificates._TEXT_BOTTOM  # above the issuer and the QR code
-    assert "".join(line.text for line in lines).startswith(platform[:60])
-    if length == 200:
-        assert size < 20
+def test_a_name_one_character_too_long_for_32_pt_is_set_at_30() -> None:
+    font = fonts.title_font()
+    most = _longest_at(32, font)
+    assert cert_page.main_lines("平" * most, font)[0] == 32  # just fits
+    size, lines = cert_page.main_lines("平" * (most + 1), font)  # one more
+    assert size == 30 and len(lines) == 1
+
+
+@pytest.mark.parametrize("length", [40, 80, 120, 200, 400])
+def test_a_long_name_is_set_smaller_and_never_leaves_its_band(length: int) -> None:
+    font = fonts.title_font()
+    platform = ("聊城市中小企业公共服务平台，" * 40)[:length]
+    size, lines = cert_page.main_lines(platform, font)
+    assert "".join(lines) == platform
+    for line in lines:  # one hanging mark at most
+        assert stringWidth(line, font, size) <= cert_page.MAIN_WIDTH + size
+    if len(lines) > 2:
+        assert size <= cert_page.MAIN_SIZES[-1]
+        assert (len(lines) - 1) * size * 1.2 <= cert_page.MAIN_TOP - cert_page.MAIN_BOTTOM
+    if length <= 40:
+        assert len(lines) <= 2
+
+
+def test_the_fret_border_stays_between_the_rules() -> None:
+    """Every 回纹 cell inside its band: clear of the outer rule and the inner frame."""
+    width, height = cert_page.PAGE
+    for length in (width - 2 * cert_page.BAND, height - 2 * cert_page.BAND):
+        cells = [cert_page._fret_cell(x, cert_page.CELL) for x in cert_page._cells(length)]
+        xs = [x for pts in cells for x, _ in pts]  # clear of the corner squares at both ends
+        assert min(xs) >= cert_page.CELL and max(xs) <= length - cert_page.CELL
+        for pts in cells:
+            assert all(0 <= y <= cert_page.CELL for _, y in pts)
+        for a, b in itertools.pairwise(cells):  # no two cells overlap
+            assert max(x for x, _ in a) < min(x for x, _ in b)
+    assert cert_page.BAND + cert_page.CELL < cert_page.INNER
 
 
 def test_qr_path_is_integer_rectangles_inside_the_quiet_zone() -> None:
