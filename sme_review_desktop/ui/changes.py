@@ -1,7 +1,7 @@
 """One broadcast of what changed, for every open window (Anki's ``operation_did_execute``).
 
 The store tells its listeners what each committed write changed (``store.changes``), in the
-thread that wrote; the hub re-emits that in the GUI thread as ``changed``. Each window follows
+thread that wrote; the store's hub re-emits that in the GUI thread as ``changed``. Each window follows
 the kinds it shows and redraws itself; no window reaches into another, and nothing rides on a
 window's ``destroyed``. A restore, which swaps the whole store, is ``store_replaced``.
 """
@@ -30,7 +30,7 @@ class ChangeHub(QObject):
 
 
 class _Relay:
-    """The store's listener: hands each change to the hub, from whichever thread wrote."""
+    """The store's listener: hands each change to its hub, from whichever thread wrote."""
 
     def __init__(self, hub: ChangeHub) -> None:
         self.hub = hub
@@ -40,24 +40,19 @@ class _Relay:
             self.hub._arrived.emit(changes)
 
 
-_hub: ChangeHub | None = None
+# One hub per open store: a window hears the writes to its own store only (a window of another
+# store, e.g. the demo's or one being closed, must not reload from it). A window holds its store,
+# so a store's id is not reused while a window follows it.
+_hubs: dict[int, ChangeHub] = {}
 
 
-def hub() -> ChangeHub:
-    """The application's hub, made on first use (in the GUI thread: windows ask for it)."""
-    global _hub
-    if _hub is None or not isValid(_hub):
-        _hub = ChangeHub(QCoreApplication.instance())
-    return _hub
-
-
-def relay(store: Store) -> ChangeHub:
-    """Make the store's writes reach the hub (once per store)."""
-    h = hub()
-    store.listeners[:] = [
-        x for x in store.listeners if not (isinstance(x, _Relay) and x.hub is not h)
-    ]
-    if not any(isinstance(x, _Relay) for x in store.listeners):
+def hub_for(store: Store) -> ChangeHub:
+    """The store's hub, made on first use (in the GUI thread: windows ask for it)."""
+    h = _hubs.get(id(store))
+    if h is None or not isValid(h):
+        h = ChangeHub(QCoreApplication.instance())
+        _hubs[id(store)] = h
+        store.listeners[:] = [x for x in store.listeners if not isinstance(x, _Relay)]
         store.listeners.append(_Relay(h))
     return h
 
@@ -65,4 +60,4 @@ def relay(store: Store) -> ChangeHub:
 def follow(store: Store, on_changes: Callable[[Changes], None]) -> None:
     """Call ``on_changes`` (a method of a window: Qt drops the connection with the window) in
     the GUI thread after every write to ``store``, whichever window or worker made it."""
-    relay(store).changed.connect(on_changes)
+    hub_for(store).changed.connect(on_changes)

@@ -29,7 +29,7 @@ from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.branding import APP_TITLE
-from sme_review_desktop.ui.changes import follow, hub
+from sme_review_desktop.ui.changes import follow, hub_for
 from sme_review_desktop.ui.dossier_list_panel import DossierListPanel
 from sme_review_desktop.ui.messages import show_exception
 from sme_review_desktop.ui.tasks import run_task
@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.list.table.dropped.connect(self.import_paths)
         self.list.counts_changed.connect(self._update_count)
         follow(self.store, self.on_changes)
-        hub().store_replaced.connect(self.on_store_replaced)
+        hub_for(self.store).store_replaced.connect(self.on_store_replaced)
 
     def on_changes(self, changes: Changes) -> None:
         """Another window, a worker or this one wrote: redraw the list if it shows that."""

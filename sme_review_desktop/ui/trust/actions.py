@@ -13,7 +13,7 @@ from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.experts import expert_names
 from sme_review_desktop.scoring.scheme import scheme_specs
-from sme_review_desktop.ui.changes import hub
+from sme_review_desktop.ui.changes import hub_for
 from sme_review_desktop.ui.host import Host
 
 
@@ -23,7 +23,7 @@ def open_backup(parent: QWidget, window: Host) -> QWidget | None:
     from sme_review_desktop.ui.trust.backup_dialog import BackupDialog
 
     dialog = BackupDialog(window.store, window.settings, window.actor, parent)
-    dialog.restored.connect(hub().store_replaced)
+    dialog.restored.connect(hub_for(window.store).store_replaced)
     dialog.show()
     return dialog
 
