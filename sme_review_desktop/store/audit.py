@@ -138,13 +138,13 @@ def _ensure_key(folder: Path, next_id: int) -> ChainKey:
     return load_key(folder)
 
 
-def os_account() -> str:
+def os_account(windows: bool = os.name == "nt") -> str:
     """This program's operating-system account: ``DOMAIN\\user`` on Windows, else the user name."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # no name for this uid (a container): say so, do not guess
         user = f"uid{os.getuid()}" if hasattr(os, "getuid") else "未知账户"
-    domain = os.environ.get("USERDOMAIN", "") if os.name == "nt" else ""
+    domain = os.environ.get("USERDOMAIN", "") if windows else ""
     return f"{domain}\\{user}" if domain else user
 
 
