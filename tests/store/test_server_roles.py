@@ -293,3 +293,42 @@ def test_user_add_refuses_a_bad_login_or_a_short_password(server: Server) -> Non
             env=env,
         )
         assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_a_score_sheet_on_the_server_names_the_staff_login_who_issued_and_imported_it(
+    server: Server, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from sme_review_desktop.scoring.sheets import FIRST_ROW, SHEET
+
+    sheet = tmp_path / "王一.xlsx"
+    proc = server.cli(
+        "staff",
+        "--actor",
+        "冒名",
+        "scores",
+        "template",
+        "--round",
+        "1",
+        "--expert",
+        "王一",
+        "-o",
+        str(sheet),
+    )
+    assert proc.returncode == 0, proc.stderr
+    wb = load_workbook(sheet)
+    wb[SHEET].cell(FIRST_ROW, 4).value = 18
+    wb.save(sheet)
+    # an expert login may not import sheets (staff enter them for the panel)
+    proc = server.cli("expert", "scores", "import", "--round", "1", str(sheet), "--json")
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    proc = server.cli(
+        "staff", "--actor", "冒名", "scores", "import", "--round", "1", str(sheet), "--json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    [done] = json.loads(proc.stdout)["results"]
+    assert (done["status"], done["expert"], done["imported_by"]) == ("imported", "王一", "张科员")
+    with server.store.read() as session:
+        issued_by = session.scalar(text("SELECT issued_by FROM score_sheet_issue"))
+    assert issued_by == "张科员"
