@@ -332,3 +332,47 @@ def test_a_score_sheet_on_the_server_names_the_staff_login_who_issued_and_import
     with server.store.read() as session:
         issued_by = session.scalar(text("SELECT issued_by FROM score_sheet_issue"))
     assert issued_by == "张科员"
+
+
+def test_staff_decide_and_check_an_expert_may_not_decide(server: Server) -> None:
+    decide = (
+        "decide",
+        "--round",
+        "1",
+        "--uscc",
+        server.other,
+        "--decision",
+        "approved",
+        "--reason",
+        "评审合格",
+    )
+    refused = server.cli("expert", *decide)
+    assert refused.returncode == 2 and "无权" in refused.stderr
+    proc = server.cli("staff", *decide)
+    assert proc.returncode == 0, proc.stderr
+    proc = server.cli("staff", "check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "链条完整" in proc.stdout
+    with server.store.read() as session:
+        actors = (
+            session.execute(text("SELECT actor FROM audit_entry WHERE action = 'decision.set'"))
+            .scalars()
+            .all()
+        )
+    assert actors == ["张科员"]
+
+
+def test_login_and_password_limits_at_their_boundaries(server: Server) -> None:
+    from sme_review_desktop.errors import StoreError
+
+    stem = f"l{uuid.uuid4().hex}"  # roles are the whole server's: a name no other test uses
+    longest = (stem * 3)[:63]
+    with pytest.raises(StoreError, match="最多63个字符"):
+        add_user(server.store, longest + "x", "甲", "staff", "12345678", "IT")
+    with pytest.raises(StoreError, match="至少8个字符"):
+        add_user(server.store, longest, "甲", "staff", "1234567", "IT")
+    add_user(server.store, longest, "甲", "staff", "12345678", "IT")
+    with pytest.raises(StoreError, match="已存在"):
+        add_user(server.store, longest, "乙", "staff", "12345678", "IT")
+    with pytest.raises(StoreError, match="已由登录"):
+        add_user(server.store, stem[:20], "甲", "staff", "12345678", "IT")
