@@ -260,6 +260,15 @@ def open_store(
         engine.dispose()
         where = db_path or redact(database_url or "")
         raise StoreError(f"无法打开数据库 {where}：{redact(str(exc.orig), database_url)}") from exc
+    except DBAPIError as exc:
+        engine.dispose()
+        if _not_permitted(exc) is None:
+            raise
+        # A reviewer's login on a server that this release has to upgrade: only the owner may.
+        raise StoreError(
+            "服务器上的数据库需要升级到本版本，但当前登录无权修改数据表：请信息科用拥有数据表的"
+            "登录运行 sme-review server setup 后再启动。"
+        ) from exc
     except BaseException:
         engine.dispose()
         raise

@@ -376,3 +376,11 @@ def test_login_and_password_limits_at_their_boundaries(server: Server) -> None:
         add_user(server.store, longest, "乙", "staff", "12345678", "IT")
     with pytest.raises(StoreError, match="已由登录"):
         add_user(server.store, stem[:20], "甲", "staff", "12345678", "IT")
+
+
+def test_a_reviewer_login_cannot_upgrade_the_server_and_is_told_who_can(server: Server) -> None:
+    with server.store.write() as session:  # as if the server were one release behind
+        session.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+    proc = server.cli("staff", "evaluate", "--round", "1", "--json")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "server setup" in proc.stderr
