@@ -447,15 +447,36 @@ def safety(r: Round) -> None:
     r.shots.shoot(log, "audit.png", log.table)
 
 
+def _windows_keyring() -> None:
+    """A keyring, as a Windows PC has (Credential Manager): the note the manual shows."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Shown(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            pass
+
+        def delete_password(self, service: str, username: str) -> None:
+            pass
+
+    keyring.set_keyring(Shown())
+
+
 def options(r: Round) -> None:
     """工具 → 选项, on its 共享服务器 tab as a bureau would fill it in (not saved)."""
+    _windows_keyring()
     dialog = r.main.open_settings()
     assert isinstance(dialog, SettingsDialog)
     dialog.tabs.setCurrentIndex(1)
     dialog.server.setChecked(True)
     dialog.host.setText("192.168.10.5")
     dialog.database.setText("sme_review")
-    dialog.user.setText("sme_review")
+    dialog.user.setText("wangyi")
     dialog.password.setText("口令")
     dialog.evidence.setText(r"\\fileserver\评审证明材料")
     r.shots.shoot(dialog, "settings.png", dialog.host)

@@ -37,6 +37,8 @@ SERVER_TESTS=(
   tests/store/test_store.py
   tests/store/test_server_mode.py
   tests/store/test_server_check.py
+  tests/store/test_server_roles.py
+  tests/store/test_audit_os_account.py
   tests/store/test_integrity.py
   tests/publicity/test_publicity.py
   tests/register/test_register.py

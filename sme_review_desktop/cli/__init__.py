@@ -24,6 +24,7 @@ from sme_review_desktop.cli import (
     review,
     rounds,
     scoring,
+    server,
     trust,
 )
 from sme_review_desktop.cli.common import actor, emit, leaf, open_store, release
@@ -67,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="打开演示数据 open the demo data set")
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(title="commands 子命令", metavar="COMMAND")
-    for group in (rounds, importing, review, scoring, publicity, register, overview, trust):
+    for group in (rounds, importing, review, scoring, publicity, register, overview, trust, server):
         group.add_commands(sub)
     certificates.add_commands(sub)
     export = sub.add_parser("export", help="导出文书 export documents")

@@ -45,7 +45,11 @@ def cmd_scores_import(args: argparse.Namespace) -> int:
     from sme_review_desktop.scoring.sheets import import_score_sheets
 
     results = import_score_sheets(
-        open_store(args), args.round, [Path(p) for p in args.files], actor(args)
+        open_store(args),
+        args.round,
+        [Path(p) for p in args.files],
+        actor(args),
+        replace_newer=args.replace_newer,
     )
     payload = {
         "results": [
@@ -55,14 +59,18 @@ def cmd_scores_import(args: argparse.Namespace) -> int:
                 "expert": r.expert,
                 "count": r.count,
                 "errors": r.errors,
+                "sheet_id": r.sheet_id,
+                "issued_at": r.issued_at,
+                "imported_by": r.imported_by,
+                "older": r.older,
             }
             for r in results
         ]
     }
-    lines = [
-        f"[{'已导入' if r.status == 'imported' else '退回'}] {r.path}  {'；'.join(r.errors)}"
-        for r in results
-    ]
+    label = {"imported": "已导入", "empty": "未改动", "rejected": "退回"}
+    lines = [f"[{label[r.status]}] {r.path}  {r.summary}" for r in results]
+    if any(r.older for r in results):
+        lines.append("确认以旧表替换较新的分数时，请加 --replace-newer 再导入。")
     emit(args, payload, "\n".join(lines))
     return 1 if any(r.status == "rejected" for r in results) else 0
 
@@ -146,6 +154,11 @@ def add_commands(sub: Any) -> None:
         round_id=True,
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="评分表 score sheet .xlsx")
+    p.add_argument(
+        "--replace-newer",
+        action="store_true",
+        help="确认以较早发出的评分表替换已导入的较新评分 confirm an older sheet replaces a newer one",
+    )
     p = leaf(
         ssub,
         cmd_scores_enter,

@@ -21,8 +21,9 @@ COLUMNS = [
     "理由",
     "修改前",
     "修改后",
+    "系统账户",  # the PC's operating-system account (DOMAIN\\user), beside the typed name
 ]
-WIDTHS = [8, 20, 12, 18, 22, 30, 30, 50, 50]
+WIDTHS = [8, 20, 12, 18, 22, 30, 30, 50, 50, 20]
 
 
 def write_audit(rows: list[AuditRow], title: str, target: Path) -> Path:
@@ -48,12 +49,13 @@ def write_audit(rows: list[AuditRow], title: str, target: Path) -> Path:
                 r.reason,
                 r.before,
                 r.after,
+                r.os_account,
             ],
         )
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     for row in ws.iter_rows(min_row=3):
-        for cell in row[6:]:
+        for cell in row[6:9]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A3"
     with atomic_path(target) as tmp:

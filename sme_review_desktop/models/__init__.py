@@ -19,11 +19,13 @@ from sme_review_desktop.models.outcome import (
     Publicity,
     ReportDue,
 )
+from sme_review_desktop.models.people import AppUser, SheetIssue
 from sme_review_desktop.models.review import ConditionCheck, EvidenceLink
 from sme_review_desktop.models.rounds import Round, RulebookRecord
 from sme_review_desktop.models.scoring import Conflict, Criterion, Expert, Score
 
 __all__ = [
+    "AppUser",
     "Applicant",
     "AuditEntry",
     "Base",
@@ -47,4 +49,5 @@ __all__ = [
     "Round",
     "RulebookRecord",
     "Score",
+    "SheetIssue",
 ]

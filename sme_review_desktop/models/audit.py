@@ -24,3 +24,6 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The operating-system account that wrote the entry (domain\user on Windows), beside the
+    # typed reviewer name; None on entries written before it was recorded.
+    os_account: Mapped[str | None] = mapped_column(String(200))

@@ -16,7 +16,7 @@ from sme_review_desktop.models import (
     Score,
 )
 from sme_review_desktop.rounds import get_round
-from sme_review_desktop.scoring.scheme import ScoringError
+from sme_review_desktop.scoring.scheme import ScoringError, ensure_scheme
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.database import Store
 
@@ -32,6 +32,9 @@ def add_expert(store: Store, round_id: int, name: str, actor: str, organisation:
         ).first()
         if existing:
             return existing.id
+        # The scheme is fixed here, by staff, not at an expert's first score: on the server an
+        # expert login may write scores, never criteria (store/server_roles).
+        ensure_scheme(session, round_id)
         expert = Expert(round_id=round_id, name=name, organisation=organisation)
         session.add(expert)
         session.flush()

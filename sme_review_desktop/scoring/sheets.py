@@ -1,7 +1,8 @@
 """Offline score sheets: one protected workbook per expert, and reading them back.
 
-The sheet's visible layout is a pure function of a payload (round, expert, criteria, dossiers)
-that is kept, signed with a per-round key, on a very hidden sheet. Reading a sheet back rebuilds
+The sheet's visible layout is a pure function of a payload (round, expert, criteria, dossiers,
+the sheet's issue id) that is kept, signed with the installation's sheet key (kept outside the
+database and its backups: scoring/sheet_issues), on a very hidden sheet. Reading a sheet back rebuilds
 the layout from the payload and compares every cell outside the score cells, so an edit anywhere
 else is found and named by its cell; the signature makes the payload itself tamper-evident.
 """
@@ -24,13 +25,20 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy.orm import Session
 
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.models.base import utcnow
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.scoring.entry import apply_scores, check_open, expert_grid
 from sme_review_desktop.scoring.experts import find_dossier, find_expert
 from sme_review_desktop.scoring.scheme import ScoringError
+from sme_review_desktop.scoring.sheet_issues import (
+    OlderSheet,
+    check_issue,
+    local_time,
+    record_issue,
+    signing_key,
+)
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
@@ -43,17 +51,33 @@ FORMAT = "sme-review-score-sheet/1"
 FIRST_ROW = 6  # the first dossier row; rows above are the title and the header
 FIRST_SCORE_COL = 4  # A 序号, B 统一社会信用代码, C 平台名称, then one column per criterion
 CHUNK = 30000  # a cell holds at most 32,767 characters
-KEY_SETTING = "_sheet_key"  # per-round signing key, kept out of the settings a user sees
+KEY_SETTING = "_sheet_key"  # where older releases kept a per-round key; removed when seen
 MAX_UNPACKED = 20 * 1024 * 1024  # a sheet of thousands of dossiers unpacks to a few MB
 
 
 @dataclass
 class SheetResult:
     path: Path
-    status: str  # "imported" | "rejected"
-    expert: str = ""
+    status: str  # "imported" | "rejected" | "empty" (no score filled in: nothing changed)
+    expert: str = ""  # the expert the sheet was issued to, whose scores it holds
     count: int = 0  # dossiers whose points were stored
     errors: list[str] = field(default_factory=list)
+    older: bool = False  # refused as older than one imported: may be confirmed (replace_newer)
+    sheet_id: str = ""
+    issued_at: str = ""  # local time, as shown
+    imported_by: str = ""
+
+    @property
+    def summary(self) -> str:
+        """One line: who imported which expert's sheet, or why not."""
+        if self.status == "imported":
+            return (
+                f"{self.imported_by}为专家“{self.expert}”导入了评分表（发出于{self.issued_at}），"
+                f"{self.count}家单位的分数已保存"
+            )
+        if self.status == "empty":
+            return f"专家“{self.expert}”的评分表中没有填写任何分数，未作任何改动"
+        return "；".join(self.errors)
 
 
 def _layout(payload: dict[str, Any]) -> dict[str, Any]:
@@ -95,24 +119,19 @@ def _signature(key: str, body: str) -> str:
     return hmac.new(key.encode(), body.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _round_key(session: Session, round_id: int) -> str:
-    rnd = get_round(session, round_id)
-    key = rnd.settings.get(KEY_SETTING)
-    if not isinstance(key, str):
-        key = secrets.token_hex(32)
-        rnd.settings = {**rnd.settings, KEY_SETTING: key}
-    return key
-
-
 def write_score_sheet(
     store: Store, round_id: int, expert_name: str, target: Path, actor: str
 ) -> Path:
     """The expert's protected workbook: only the score cells editable, with range validation."""
     specs, rows = expert_grid(store, round_id, expert_name)
+    key = signing_key(store, create=True)
+    assert key is not None
     with store.write() as session:
         rnd = get_round(session, round_id)
+        if KEY_SETTING in rnd.settings:  # an older release's key: out of the database now
+            rnd.settings = {k: v for k, v in rnd.settings.items() if k != KEY_SETTING}
         expert = find_expert(session, round_id, expert_name)
-        key = _round_key(session, round_id)
+        usccs = [r.uscc for r in rows if not r.conflicted]
         payload: dict[str, Any] = {
             "format": FORMAT,
             "title": f"{rnd.name} 专家评分表",
@@ -123,13 +142,16 @@ def write_score_sheet(
             "dossiers": [[r.uscc, r.platform_name] for r in rows if not r.conflicted],
             "absent": [r.platform_name for r in rows if r.conflicted],
         }
-        audit.record(
+        issue = record_issue(session, round_id, expert.name, usccs, actor)
+        payload["sheet_id"] = issue.id
+        entry = audit.record(
             session,
             actor,
             "score.sheet_written",
             round_id=round_id,
-            after={"expert": expert.name, "dossiers": len(payload["dossiers"])},
+            after={"expert": expert.name, "dossiers": len(usccs), "sheet_id": issue.id},
         )
+        issue.issued_by = entry.actor  # on a server the login's registered name (audit.record)
     points = {r.uscc: r.points for r in rows}
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
 
@@ -330,14 +352,17 @@ def _read_sheet(
 
 
 def import_score_sheets(
-    store: Store, round_id: int, paths: list[Path], actor: str
+    store: Store, round_id: int, paths: list[Path], actor: str, *, replace_newer: bool = False
 ) -> list[SheetResult]:
-    """Read sheets back; each is stored whole in one transaction, or refused whole."""
+    """Read sheets back; each is stored in one transaction, or refused whole.
+
+    Only what a sheet fills in is stored (a blank cell leaves that score as it is; a sheet with
+    nothing filled in changes nothing). ``replace_newer`` confirms importing a sheet issued
+    before one already imported for the same expert.
+    """
     with store.read() as session:
-        rnd = get_round(session, round_id)
-        key = rnd.settings.get(KEY_SETTING)
-    if not isinstance(key, str):
-        key = None  # no sheet was ever written for this round: none can be read back
+        get_round(session, round_id)
+    key = signing_key(store, create=False)  # None: no sheet was ever issued here
 
     results = []
     for path in paths:
@@ -347,11 +372,12 @@ def import_score_sheets(
             results.append(SheetResult(path, "rejected", expert, 0, errors))
             continue
         try:
-            count = _store_points(store, round_id, payload, points, path, actor)
+            results.append(
+                _store_points(store, round_id, payload, points, path, actor, replace_newer)
+            )
         except UserError as exc:
-            results.append(SheetResult(path, "rejected", expert, 0, [exc.message]))
-            continue
-        results.append(SheetResult(path, "imported", expert, count))
+            older = isinstance(exc, OlderSheet)
+            results.append(SheetResult(path, "rejected", expert, 0, [exc.message], older))
     return results
 
 
@@ -362,24 +388,44 @@ def _store_points(
     points: dict[str, dict[str, Decimal | None]],
     path: Path,
     actor: str,
-) -> int:
+    replace_newer: bool,
+) -> SheetResult:
+    filled = {
+        uscc: {name: v for name, v in row.items() if v is not None} for uscc, row in points.items()
+    }
     with store.write() as session:
+        issue = check_issue(session, round_id, payload, replace_newer=replace_newer)
+        result = SheetResult(
+            path, "empty", issue.expert, 0, sheet_id=issue.id, issued_at=local_time(issue.issued_at)
+        )
+        if not any(filled.values()):
+            return result  # nothing written, nothing logged: the sheet said nothing
         check_open(session, get_round(session, round_id))
-        expert = find_expert(session, round_id, payload["expert"])
-        count = 0
+        expert = find_expert(session, round_id, issue.expert)
         for r, (uscc, _) in enumerate(payload["dossiers"]):
+            if not filled[uscc]:
+                continue
             try:
-                apply_scores(
-                    session, expert, find_dossier(session, round_id, uscc), points[uscc], actor
-                )
+                dossier = find_dossier(session, round_id, uscc)
+                apply_scores(session, expert, dossier, dict(filled[uscc]), actor)
             except UserError as exc:
                 raise ScoringError(f"第{FIRST_ROW + r}行（{uscc}）：{exc.message}") from None
-            count += any(v is not None for v in points[uscc].values())
-        audit.record(
+            result.count += 1
+        entry = audit.record(
             session,
             actor,
             "score.sheet_imported",
             round_id=round_id,
-            after={"expert": expert.name, "file": path.name, "dossiers": count},
+            after={
+                "expert": expert.name,
+                "file": path.name,
+                "dossiers": result.count,
+                "sheet_id": issue.id,
+                "issued_at": result.issued_at,
+                "issued_by": issue.issued_by,
+            },
         )
-        return count
+        issue.imported_at = utcnow()
+        issue.imported_by = entry.actor  # the registered name on a server
+        result.status, result.imported_by = "imported", entry.actor
+        return result

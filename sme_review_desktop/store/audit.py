@@ -14,6 +14,7 @@ anchor, or whose entry differs from it, has been truncated, rolled back or rewri
 from __future__ import annotations
 
 import contextlib
+import getpass
 import hashlib
 import hmac
 import json
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.models import AuditEntry
@@ -36,10 +37,19 @@ CHAIN_FILE = "audit-chain.json"
 ANCHORS_FILE = "audit-anchors.jsonl"
 
 
-def _body(prev: str, at: datetime, actor: str, action: str, payload: dict[str, Any]) -> bytes:
+def _body(
+    prev: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    payload: dict[str, Any],
+    os_account: str | None = None,
+) -> bytes:
     # SQLite hands datetimes back without their zone: hash the naive UTC time either way.
     if at.tzinfo is not None:
         at = at.astimezone(UTC).replace(tzinfo=None)
+    # Entries from before the OS account was recorded have none, and hash as they always did.
+    extra = {} if os_account is None else {"os_account": os_account}
     return json.dumps(
         {
             "prev": prev,
@@ -47,6 +57,7 @@ def _body(prev: str, at: datetime, actor: str, action: str, payload: dict[str, A
             "actor": actor,
             "action": action,
             **payload,
+            **extra,
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -127,6 +138,28 @@ def _ensure_key(folder: Path, next_id: int) -> ChainKey:
     return load_key(folder)
 
 
+def os_account(windows: bool = os.name == "nt") -> str:
+    """This program's operating-system account: ``DOMAIN\\user`` on Windows, else the user name."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container): say so, do not guess
+        user = f"uid{os.getuid()}" if hasattr(os, "getuid") else "未知账户"
+    domain = os.environ.get("USERDOMAIN", "") if windows else ""
+    return f"{domain}\\{user}" if domain else user
+
+
+def _server_head(session: Session) -> tuple[int, str, str | None] | None:
+    """On a server set up by store/server_roles: the chain's head and this login's registered
+    name, from the server (an expert may not read the audit table). None elsewhere."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    if session.scalar(text("SELECT to_regproc('public.sme_review_audit_head')")) is None:
+        return None
+    row = session.execute(text("SELECT * FROM sme_review_audit_head()")).one()
+    return int(row.head_id), str(row.head_hash), row.actor
+
+
 def record(
     session: Session,
     actor: str,
@@ -137,15 +170,26 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction (so it commits or rolls back with the change)."""
-    last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
-    prev = last.hash if last else GENESIS
+    """Append one entry in the caller's transaction (so it commits or rolls back with the change).
+
+    On a server set up with roles the actor is the login's registered name, whatever the
+    caller passed: the server's trigger writes that name and the link to the entry before,
+    and the keyed digest computed here is over the same values (docs/decisions.md).
+    """
+    server = _server_head(session)
+    if server is not None:
+        last_id, prev, registered = server
+        actor = registered or actor
+    else:
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
+        last_id, prev = (last.id, last.hash) if last else (0, GENESIS)
+    account = os_account()
     at = utcnow().replace(microsecond=0)
     payload = {"round_id": round_id, "dossier_id": dossier_id, "before": before, "after": after}
-    body = _body(prev, at, actor, action, payload)
+    body = _body(prev, at, actor, action, payload, account)
     folder = session.info.get("key_folder")
     if folder is not None:
-        chain = _ensure_key(Path(folder), (last.id + 1) if last else 1)
+        chain = _ensure_key(Path(folder), last_id + 1)
         assert chain.key is not None
         digest = _mac(chain.key, body)
     else:  # a session not opened by Store.write (none in the app): plain, and flagged later
@@ -160,6 +204,7 @@ def record(
         after=after,
         prev_hash=prev,
         hash=digest,
+        os_account=account,
     )
     session.add(entry)
     session.flush()
@@ -192,7 +237,7 @@ def verify_chain(session: Session, chain: ChainKey | None = None) -> list[str]:
             "before": entry.before,
             "after": entry.after,
         }
-        body = _body(prev, entry.at, entry.actor, entry.action, payload)
+        body = _body(prev, entry.at, entry.actor, entry.action, payload, entry.os_account)
         linked = entry.prev_hash == prev
         plain = entry.hash == hashlib.sha256(body).hexdigest()
         keyed = keyed_from is not None and entry.id >= keyed_from
@@ -220,6 +265,9 @@ def verify_chain(session: Session, chain: ChainKey | None = None) -> list[str]:
 
 # anchors ----------------------------------------------------------------------------------
 def head(session: Session) -> tuple[int, str] | None:
+    server = _server_head(session)  # an expert login may not read the audit table itself
+    if server is not None:
+        return (server[0], server[1]) if server[0] else None
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
     return (last.id, last.hash) if last else None
 

@@ -14,6 +14,9 @@ from sme_review_desktop.text.numbering import clause_label
 
 ACTIONS = {
     "round.create": "创建认定批次",
+    "server.setup": "设置服务器角色与权限",
+    "server.user_add": "添加用户",
+    "server.user_disable": "停用用户",
     "round.settings": "修改批次设置",
     "round.finalize": "认定并锁定批次",
     "dossier.import": "导入申报材料",
@@ -57,6 +60,7 @@ class AuditRow:
     before: str
     after: str
     reason: str  # the reason of a 更正 or a decision, when there is one
+    os_account: str = ""  # the PC's operating-system account, beside the typed name
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +74,7 @@ class AuditRow:
             "before": self.before,
             "after": self.after,
             "reason": self.reason,
+            "os_account": self.os_account,
         }
 
 
@@ -176,6 +181,7 @@ def audit_rows(
                 before=_text(e.before),
                 after=_text(e.after),
                 reason=reason,
+                os_account=e.os_account or "",
             )
         )
     return rows

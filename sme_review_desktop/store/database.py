@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,6 +28,16 @@ BUSY_TIMEOUT_MS = 15_000
 # The PostgreSQL advisory lock every write transaction takes (any constant; "SMEW" in ASCII).
 SERVER_WRITE_LOCK = 0x534D4557
 STALE_MESSAGE = "该记录已被其他评审人修改，请刷新后再改。"
+# PostgreSQL's insufficient_privilege: a login's role or a row-level policy refused (server_roles).
+NOT_PERMITTED = "42501"
+
+
+def _not_permitted(exc: DBAPIError) -> StoreError | None:
+    if getattr(exc.orig, "sqlstate", None) != NOT_PERMITTED:
+        return None
+    return StoreError(
+        "当前登录无权进行此操作（共享服务器按登录的角色限制可查看和更改的内容），未作任何改动。"
+    )
 
 
 @dataclass
@@ -64,7 +74,13 @@ class Store:
         """A session for reading; nothing it changes is committed."""
         with self._sessions() as session:
             session.info["key_folder"] = self.key_folder  # for verify_chain; never written
-            yield session
+            try:
+                yield session
+            except DBAPIError as exc:
+                refused = _not_permitted(exc)
+                if refused is None:
+                    raise
+                raise refused from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -92,6 +108,12 @@ class Store:
             except StaleDataError as exc:
                 session.rollback()
                 raise EditConflict(STALE_MESSAGE) from exc
+            except DBAPIError as exc:
+                session.rollback()
+                refused = _not_permitted(exc)
+                if refused is None:
+                    raise
+                raise refused from exc
             except BaseException:
                 session.rollback()
                 raise
@@ -238,6 +260,15 @@ def open_store(
         engine.dispose()
         where = db_path or redact(database_url or "")
         raise StoreError(f"无法打开数据库 {where}：{redact(str(exc.orig), database_url)}") from exc
+    except DBAPIError as exc:
+        engine.dispose()
+        if _not_permitted(exc) is None:
+            raise
+        # A reviewer's login on a server that this release has to upgrade: only the owner may.
+        raise StoreError(
+            "服务器上的数据库需要升级到本版本，但当前登录无权修改数据表：请信息科用拥有数据表的"
+            "登录运行 sme-review server setup 后再启动。"
+        ) from exc
     except BaseException:
         engine.dispose()
         raise

@@ -94,6 +94,13 @@ def run(data_dir: Path, database_url: str | None = None, *, demo: bool = False) 
         store = first_run(data_dir, settings, offer_demo=False)
     lock: InstanceLock | None = None
     where = locate(data_dir, database_url)
+    if where.password_missing:  # no keyring on this PC, or nothing kept in it yet
+        from sme_review_desktop.ui.settings_dialog import ask_password
+
+        password = ask_password(where.database_url or "")
+        if password is None:
+            return 2
+        where = where.with_password(password)
     try:
         if where.database_url is None:
             lock = acquire(data_dir)  # a server takes many PCs; a local file only one

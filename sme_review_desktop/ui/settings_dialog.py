@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sme_review_desktop.store import credentials
 from sme_review_desktop.store.server_check import Finding, ServerFields, check_server, server_fields
 from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.branding import muted
@@ -84,6 +85,9 @@ class SettingsDialog(QDialog):
         form.addRow("自动备份保留：", self.keep_days)
 
         fields = server_fields(settings.database_url)
+        # The password lives in the system keyring (store/credentials), never in settings.json;
+        # an old settings.json that still holds one is cleaned at the next 保存.
+        kept = fields.password or credentials.load(settings.database_url) or ""
         self.server = QGroupBox("使用共享服务器（PostgreSQL，多台电脑同时评审）")
         self.server.setCheckable(True)
         self.server.setChecked(bool(settings.database_url))
@@ -94,7 +98,8 @@ class SettingsDialog(QDialog):
         self.database = QLineEdit(fields.database)
         self.database.setPlaceholderText("如：sme_review")
         self.user = QLineEdit(fields.user)
-        self.password = QLineEdit(fields.password)
+        self.user.setPlaceholderText("本人的登录名，如：wangyi")
+        self.password = QLineEdit(kept)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.evidence = QLineEdit(settings.evidence_dir)
         self.evidence.setPlaceholderText(r"如：\\fileserver\评审证明材料")
@@ -113,15 +118,20 @@ class SettingsDialog(QDialog):
         form.addRow("服务器地址：", self.host)
         form.addRow("端口：", self.port)
         form.addRow("数据库名：", self.database)
-        form.addRow("用户名：", self.user)
+        form.addRow("登录名：", self.user)
         form.addRow("口令：", self.password)
         form.addRow("共享证明材料文件夹：", evidence_row)
         form.addRow("", self.test_button)
         form.addRow(self.findings)  # the whole width: a finding can be long
 
+        self.keyring = credentials.available()
         note = QLabel(
-            f"本次运行使用：{current_database}。数据库设置保存后，重新启动本程序生效；"
-            "口令以明文保存在本机数据目录的 settings.json 中。"
+            f"本次运行使用：{current_database}。数据库设置保存后，重新启动本程序生效。"
+            + (
+                "口令保存在本机的系统密钥库（Windows 凭据管理器）中，不写入 settings.json。"
+                if self.keyring
+                else "本机没有可用的系统密钥库：口令不保存，每次启动时询问。"
+            )
         )
         note.setWordWrap(True)
         muted(note)
@@ -215,9 +225,16 @@ class SettingsDialog(QDialog):
             import_max_files=self.max_files.value(),
             import_max_file_mb=self.max_file.value(),
             backups_keep_days=self.keep_days.value(),
-            database_url=self.server_fields().url() if self.server.isChecked() else "",
+            database_url=credentials.without_password(self.server_fields().url())
+            if self.server.isChecked()
+            else "",
             evidence_dir=self.evidence.text().strip(),
         )
+        password = self.password.text()
+        keep = self.server.isChecked() and password and self.keyring
+        if keep and not credentials.save(new.database_url, password):
+            show_error(self, "无法把口令保存到系统密钥库，设置未保存。")
+            return
         try:
             new.save(self.data_dir)
         except OSError as exc:
@@ -229,6 +246,22 @@ class SettingsDialog(QDialog):
         if restart:
             QMessageBox.information(self, "选项", "数据库设置已保存，重新启动本程序后生效。")
         super().accept()
+
+
+def ask_password(url: str, parent: QWidget | None = None) -> str | None:
+    """At start, the login's password when the keyring has none (None: the reviewer cancelled)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    login = credentials.account(url) or url
+    why = (
+        "系统密钥库中没有该登录的口令"
+        if credentials.available()
+        else "本机没有可用的系统密钥库，口令不保存"
+    )
+    text, ok = QInputDialog.getText(
+        parent, "登录共享服务器", f"{why}。\n请输入 {login} 的口令：", QLineEdit.EchoMode.Password
+    )
+    return text if ok else None
 
 
 def _html(text: str) -> str:

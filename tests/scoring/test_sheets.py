@@ -94,7 +94,9 @@ def test_round_trip_stores_every_score(panel: Store, tmp_path: Path) -> None:
     assert all(s.scores["王一"] == Decimal(sum(SCORES)) for s in summary)
 
 
-def test_blank_cells_clear_and_existing_scores_are_prefilled(panel: Store, tmp_path: Path) -> None:
+def test_existing_scores_are_prefilled_and_a_blank_sheet_changes_nothing(
+    panel: Store, tmp_path: Path
+) -> None:
     uscc = dossier_summaries(panel, 1)[1].uscc
     enter_scores(panel, 1, "王一", uscc, {"基本条件": Decimal("17.5")}, "秘书")
     target, n = _sheet(panel, tmp_path)
@@ -105,8 +107,10 @@ def test_blank_cells_clear_and_existing_scores_are_prefilled(panel: Store, tmp_p
     assert result.status == "imported" and result.count == 1
     _fill(target, n, (None,) * 5)
     [result] = import_score_sheets(panel, 1, [target], "秘书")
-    assert result.status == "imported" and result.count == 0
-    assert all("王一" not in s.scores for s in score_summary(panel, 1))
+    assert result.status == "empty" and result.count == 0
+    assert "没有填写任何分数，未作任何改动" in result.summary
+    kept = [s for s in score_summary(panel, 1) if "王一" in s.scores]
+    assert [s.uscc for s in kept] == [uscc]
 
 
 @pytest.mark.parametrize(

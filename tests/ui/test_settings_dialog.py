@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from sme_review_desktop.store import credentials
+from sme_review_desktop.store.location import locate
 from sme_review_desktop.store.server_check import server_fields
 from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui import reviewer_fields, settings_dialog, welcome
@@ -23,6 +29,42 @@ def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(reviewer_fields, "show_error", lambda _p, text: said.append(text))
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: said.append(text) or 0)
     return said
+
+
+class MemoryKeyring(KeyringBackend):
+    """A system keyring, in memory: what Windows' Credential Manager is to the app."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.kept.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.kept[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.kept.pop((service, username), None)
+
+
+@pytest.fixture
+def system_keyring() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    yield memory
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(before)
 
 
 def _dialog(qtbot: QtBot, settings: Settings, folder: Path) -> SettingsDialog:
@@ -73,25 +115,38 @@ def test_a_server_needs_an_address_and_a_database(
     assert not (tmp_path / "settings.json").exists() and settings.database_url == ""
 
 
-def test_a_server_setting_is_saved_as_one_address_for_the_next_start(
-    qtbot: QtBot, tmp_path: Path, told: list[str]
-) -> None:
-    settings = Settings(reviewer_name="张评审")
-    dialog = _dialog(qtbot, settings, tmp_path)
+def _fill_server(dialog: SettingsDialog) -> None:
     dialog.server.setChecked(True)
     dialog.host.setText("192.168.10.5")
     dialog.database.setText("sme_review")
-    dialog.user.setText("sme_review")
+    dialog.user.setText("wangyi")
     dialog.password.setText("口令@1")
     dialog.evidence.setText(r"\\fileserver\评审证明材料")
+
+
+def test_a_server_setting_is_saved_as_one_address_for_the_next_start(
+    qtbot: QtBot, tmp_path: Path, told: list[str], system_keyring: MemoryKeyring
+) -> None:
+    settings = Settings(reviewer_name="张评审")
+    dialog = _dialog(qtbot, settings, tmp_path)
+    assert "系统密钥库" in _note(dialog) and "不写入 settings.json" in _note(dialog)
+    _fill_server(dialog)
     dialog.accept()
     saved = Settings.load(tmp_path)
     fields = server_fields(saved.database_url)
-    assert (fields.host, fields.database, fields.password) == (
+    assert (fields.host, fields.database, fields.user, fields.password) == (
         "192.168.10.5",
         "sme_review",
-        "口令@1",
+        "wangyi",
+        "",
     )
+    assert "口令@1" not in (tmp_path / "settings.json").read_text(encoding="utf-8")
+    assert system_keyring.kept == {
+        (credentials.SERVICE, "wangyi@192.168.10.5:5432/sme_review"): "口令@1"
+    }
+    where = locate(tmp_path)  # the next start: the address, with the keyring's password
+    assert server_fields(where.database_url or "").password == "口令@1"
+    assert not where.password_missing
     assert saved.evidence_dir == r"\\fileserver\评审证明材料"
     assert told == ["数据库设置已保存，重新启动本程序后生效。"]
     # Opened again, the dialog shows what was saved; unticking goes back to the local store.
@@ -100,6 +155,40 @@ def test_a_server_setting_is_saved_as_one_address_for_the_next_start(
     again.server.setChecked(False)
     again.accept()
     assert Settings.load(tmp_path).database_url == ""
+
+
+def _note(dialog: SettingsDialog) -> str:
+    return " ".join(label.text() for label in dialog.findChildren(QLabel))
+
+
+def test_without_a_keyring_the_password_is_not_kept_and_asked_at_each_start(
+    qtbot: QtBot, tmp_path: Path, told: list[str], no_keyring: None
+) -> None:
+    dialog = _dialog(qtbot, Settings(reviewer_name="张评审"), tmp_path)
+    assert "没有可用的系统密钥库" in _note(dialog) and "每次启动时询问" in _note(dialog)
+    _fill_server(dialog)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert "口令@1" not in (tmp_path / "settings.json").read_text(encoding="utf-8")
+    where = locate(tmp_path)
+    assert where.password_missing
+    asked = where.with_password("口令@1")
+    assert server_fields(asked.database_url or "").password == "口令@1"
+
+
+def test_an_old_settings_file_with_a_password_moves_it_to_the_keyring(
+    qtbot: QtBot, tmp_path: Path, told: list[str], system_keyring: MemoryKeyring
+) -> None:
+    old = Settings(
+        reviewer_name="张评审",
+        database_url="postgresql+psycopg://wangyi:%E5%8F%A3%E4%BB%A4@10.0.0.5/sme_review",
+    )
+    old.save(tmp_path)
+    dialog = _dialog(qtbot, old, tmp_path)
+    assert dialog.password.text() == "口令"
+    dialog.accept()
+    assert server_fields(Settings.load(tmp_path).database_url).password == ""
+    assert list(system_keyring.kept.values()) == ["口令"]
 
 
 def test_the_connection_test_reports_in_the_dialog(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -291,14 +292,31 @@ class ScoreGridWindow(QWidget):
         if files:
             self.import_sheets([Path(f) for f in files])
 
+    def confirm_replace(self, why: str) -> bool:
+        """An older sheet than one already imported: replace the newer scores only if told to."""
+        answer = QMessageBox.question(
+            self, "以旧评分表替换？", f"{why}\n\n确定以这份较早的评分表替换吗？"
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def import_sheets(self, paths: list[Path]) -> list[str]:
         """Read sheets back; each is stored whole or refused with the cells named."""
         from sme_review_desktop.scoring.sheets import import_score_sheets
 
         results = import_score_sheets(self.store, self.round_id, paths, self.actor)
+        older = [r for r in results if r.older]
+        if older and self.confirm_replace("\n\n".join(r.errors[0] for r in older)):
+            again = import_score_sheets(
+                self.store, self.round_id, [r.path for r in older], self.actor, replace_newer=True
+            )
+            redone = dict(zip([r.path for r in older], again, strict=True))
+            results = [redone.get(r.path, r) for r in results]
         lines = [
             f"{r.path.name}：已导入{r.expert}的{r.count}份评分"
+            f"（{r.imported_by}为专家“{r.expert}”导入，评分表发出于{r.issued_at}）"
             if r.status == "imported"
+            else f"{r.path.name}：{r.summary}"
+            if r.status == "empty"
             else f"{r.path.name}：退回 — " + "；".join(r.errors)
             for r in results
         ]
