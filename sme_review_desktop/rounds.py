@@ -111,7 +111,7 @@ ROUND_SETTINGS = {
     "count_start_day": "公示发布当日是否计入（1计入，0从次日起算）",
     "certificate_pattern": "证书编号格式，如 {short}示范平台〔{year}〕{seq:03d}号",
     "trim_extremes": "去掉一个最高分和一个最低分（1是，0否）",
-    "verify_url": "证书核验网址，如 https://gxj.example.gov.cn/verify（二维码印为该网址加核验码）",
+    "verify_url": "证书核验网页的网址（以 http 或 https 开头；二维码印为该网址加核验码）",
 }
 _INT_SETTINGS = {"publicity_days", "year"}
 _BOOL_SETTINGS = {"count_start_day", "trim_extremes"}
@@ -131,7 +131,7 @@ def _check_text(key: str, value: str) -> str:
     value = " ".join(value.split())
     if key == "verify_url" and value and (len(value) > _URL_LIMIT or not _URL.fullmatch(value)):
         raise UserError(
-            f"设置“verify_url”应为不超过{_URL_LIMIT}个字符的 http:// 或 https:// 网址"
+            f"设置“verify_url”应为不超过{_URL_LIMIT}个字符、以 http 或 https 开头的网址"
             f"（不含空格、中文和“#”）：{value}"
         )
     if key in _PHONE_SETTINGS and value and not _PHONE.fullmatch(value):
