@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from sme_review_desktop.errors import EditConflict, StoreError
 from sme_review_desktop.migrations import HEAD
 from sme_review_desktop.store.changes import ChangeRecorder, Changes
+from sme_review_desktop.store.faults import DiskFull, is_disk_full
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -92,6 +93,11 @@ class Store:
             except StaleDataError as exc:
                 session.rollback()
                 raise EditConflict(STALE_MESSAGE) from exc
+            except (OSError, DBAPIError) as exc:
+                session.rollback()
+                if is_disk_full(exc):  # rolled back whole: say so, without a traceback
+                    raise DiskFull() from exc
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -241,9 +247,11 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    store = Store(
-        engine=engine, data_dir=data_dir, _sessions=sessionmaker(engine), evidence_root=evidence_dir
-    )
+    from sme_review_desktop.store import text_limits
+
+    sessions = sessionmaker(engine)
+    text_limits.install(sessions)  # a text too long is refused alike on SQLite and a server
+    store = Store(engine=engine, data_dir=data_dir, _sessions=sessions, evidence_root=evidence_dir)
     _recover_evidence(store)
     return store
 
