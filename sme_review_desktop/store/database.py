@@ -253,6 +253,10 @@ def open_store(
     text_limits.install(sessions)  # a text too long is refused alike on SQLite and a server
     store = Store(engine=engine, data_dir=data_dir, _sessions=sessions, evidence_root=evidence_dir)
     _recover_evidence(store)
+    # What a killed backup or restore left (a database copy in the temp folder, .restore-…).
+    from sme_review_desktop.store.leftovers import sweep
+
+    sweep(data_dir)
     return store
 
 
