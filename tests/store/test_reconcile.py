@@ -112,17 +112,12 @@ def test_a_later_change_through_the_app_is_not_held_against_the_record(decided: 
 def test_cli_check_reports_the_changed_row(decided: Store) -> None:
     _sql(decided, "UPDATE decision SET decision = 'approved' WHERE id = 1")
     folder = decided.data_dir
+    url = decided.engine.url.render_as_string(hide_password=False)
+    server = [] if decided.is_sqlite else ["--database-url", url]
     decided.close()
+    cli = [sys.executable, "-m", "sme_review_desktop.cli", "--data-dir", str(folder), *server]
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sme_review_desktop.cli",
-            "--data-dir",
-            str(folder),
-            "check",
-            "--json",
-        ],
+        [*cli, "check", "--json"],
         capture_output=True,
         text=True,
         check=False,
