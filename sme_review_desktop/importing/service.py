@@ -195,10 +195,18 @@ def _import(
             return
         with store.write() as session:
             _write(session, book, round_id, package, form, form_blob, staged, actor, result)
-        staging.commit()
     except BaseException:
         staging.discard()
         raise
+    try:
+        staging.commit()
+    except OSError:
+        # Committed, but the files could not all be moved into place (a full disk can refuse
+        # even a new folder): they stay in staging, recorded, and are placed when the store
+        # next opens (EvidenceStore.recover). Discarding them here would lose evidence.
+        result.warnings.append(
+            "证明材料已登记，但暂时无法全部移入证据目录（磁盘空间不足？）：将在下次启动时自动归位。"
+        )
 
 
 def _unchanged(

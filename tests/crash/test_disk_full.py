@@ -215,3 +215,39 @@ def test_cli_on_a_full_disk_says_so_without_a_traceback(tmpfs: Path) -> None:
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode != 0 and "磁盘空间不足" in done.stderr, done.stderr
     assert not (data / "store.lock").exists() or (data / "store.lock").stat().st_size > 0
+
+
+def test_no_room_to_place_files_after_the_commit_loses_nothing(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transaction committed; moving the staged files then fails. They stay staged,
+    recorded, and are placed when the store next opens."""
+    rid = new_round(store)
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(evidence.EvidenceStore, "_place", full)
+    folder = make_folder(tmp_path / "in", files={"03_营业执照.pdf": evidence_bytes("p")})
+    (result,) = import_paths(store, rid, [folder], "测试")
+    assert result.status == "imported"
+    assert any("下次启动时自动归位" in w for w in result.warnings)
+    monkeypatch.undo()
+    (staged,) = (store.evidence_dir / ".staging").iterdir()
+    assert any(staged.iterdir())  # kept, not discarded
+    # as if this process had been killed: the next start finishes the move
+    host, _pid, rest = staged.name.split("-", 2)
+    staged.rename(staged.with_name(f"{host}-{_dead_pid()}-{rest}"))
+    url = None if store.is_sqlite else store.engine.url.render_as_string(hide_password=False)
+    reopened = open_store(store.data_dir, url, evidence_dir=store.evidence_root)
+    try:
+        assert check_store(reopened).ok
+        assert staging_leftovers(reopened) == []
+    finally:
+        reopened.close()
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
