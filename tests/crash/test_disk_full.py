@@ -215,6 +215,10 @@ def test_cli_on_a_full_disk_says_so_without_a_traceback(tmpfs: Path) -> None:
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode != 0 and "磁盘空间不足" in done.stderr, done.stderr
     assert not (data / "store.lock").exists() or (data / "store.lock").stat().st_size > 0
+    assert [p.name for p in data.iterdir() if p.name.startswith(".store.lock.")]  # left behind
+    filler.unlink()
+    open_store(data).close()  # the next start sweeps what the failed lock left (its private copy)
+    assert [p.name for p in data.iterdir() if p.name.startswith(".store.lock.")] == []
 
 
 def test_no_room_to_place_files_after_the_commit_loses_nothing(
