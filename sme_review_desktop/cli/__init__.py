@@ -29,6 +29,7 @@ from sme_review_desktop.cli import (
 )
 from sme_review_desktop.cli.common import actor, emit, leaf, open_store, release
 from sme_review_desktop.errors import UserError
+from sme_review_desktop.store.faults import DISK_FULL_MESSAGE, is_disk_full, is_read_only
 from sme_review_desktop.store.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -94,5 +95,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head or similar: stop quietly, as cat does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # the machine's fault (full disk, read-only folder): said, not traced
+        if is_disk_full(exc):
+            print(f"错误：{DISK_FULL_MESSAGE}", file=sys.stderr)
+            return 2
+        if is_read_only(exc):
+            where = f"：{exc.filename}" if exc.filename else ""
+            print(f"错误：无法写入（只读或没有写入权限）{where}。", file=sys.stderr)
+            return 2
+        raise
     finally:
         release(args)

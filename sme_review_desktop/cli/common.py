@@ -8,7 +8,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.database import Store, folder_writable
 from sme_review_desktop.store.location import locate
 from sme_review_desktop.store.lock import acquire
 from sme_review_desktop.store.paths import data_dir
@@ -33,7 +33,9 @@ def open_store(args: argparse.Namespace) -> Store:
     if getattr(args, "_store", None) is None:
         folder = data_dir(args.data_dir)
         where = locate(folder, args.database_url)
-        if where.database_url is None:
+        # A folder this process cannot write is read (store.read_only), not locked: the lock
+        # cannot be made there, and a read-only store refuses every write anyway.
+        if where.database_url is None and folder_writable(folder):
             args._lock = acquire(folder)
         args._store = where.open()
     store: Store = args._store

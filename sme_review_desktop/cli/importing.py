@@ -19,7 +19,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     results = list(import_paths(store, args.round, paths, actor(args), limits=limits))
     payload = {"results": [r.as_json() for r in results]}
-    labels = {"imported": "已导入", "new_version": "新版本", "rejected": "退回"}
+    # 未变: the very bytes of the dossier's latest version (a batch re-run), nothing written
+    labels = {
+        "imported": "已导入",
+        "new_version": "新版本",
+        "unchanged": "未变",
+        "rejected": "退回",
+    }
     lines = []
     for r in results:
         detail = "；".join(r.errors) if r.errors else (r.platform_name or "")

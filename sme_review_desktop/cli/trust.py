@@ -8,15 +8,29 @@ from typing import Any
 
 from sme_review_desktop.cli.common import actor, emit, leaf, open_store
 from sme_review_desktop.cli.scoring import parse_points
-from sme_review_desktop.errors import UserError
+from sme_review_desktop.errors import StoreError, UserError
 from sme_review_desktop.store.lock import acquire
 from sme_review_desktop.store.paths import data_dir
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from sme_review_desktop.store.integrity import check_store
+    """Never a traceback: a database too damaged to open or read through is still checked
+    (SQLite's own findings, what can be read, the evidence files) and named as damaged."""
+    import sqlite3
 
-    report = check_store(open_store(args))
+    from sqlalchemy.exc import DBAPIError
+
+    from sme_review_desktop.store.integrity import check_damaged, check_store
+    from sme_review_desktop.store.location import locate
+
+    folder = data_dir(args.data_dir)
+    try:
+        report = check_store(open_store(args))
+    except (DBAPIError, sqlite3.Error, StoreError) as exc:
+        opened = not isinstance(exc, StoreError) or isinstance(exc.__cause__, DBAPIError)
+        if not opened or locate(folder, args.database_url).database_url is not None:
+            raise  # another program holds the folder, or a server's database: not ours to read
+        report = check_damaged(folder, folder / "evidence", exc)
     emit(args, report.as_json(), "\n".join(report.lines()))
     return 0 if report.ok else 1
 

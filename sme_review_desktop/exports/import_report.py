@@ -15,6 +15,7 @@ from sme_review_desktop.text import xlsx_text
 STATUS_LABELS = {
     "imported": "已导入",
     "new_version": "新版本（补正材料）",
+    "unchanged": "未变（与最新版本完全相同）",
     "rejected": "退回",
     "cancelled": "已取消（未导入）",
 }

@@ -7,6 +7,7 @@ the rows read while finding it ride on the package (``form_sheet``) to ``read_fo
 
 from __future__ import annotations
 
+import io
 import lzma
 import stat
 import zipfile
@@ -54,6 +55,53 @@ class Package:
     form_sheet: FormSheet | None = None  # the form's rows, as read while finding it
 
 
+# A data form is a few sheets of text: far under a megabyte packed and unpacked. Like the
+# score sheets' cap (scoring/sheets.MAX_UNPACKED), anything far larger is refused before a
+# workbook reader unpacks it: a 312 KB form can unpack to 689 MB of shared strings.
+MAX_FORM_BYTES = 20 * 1024 * 1024  # the workbook file as submitted
+MAX_FORM_UNPACKED = 20 * 1024 * 1024  # what its members add up to, unpacked
+
+
+def unpacked_size(data: bytes) -> int | None:
+    """What an .xlsx's members declare they unpack to (a reader stops there); None when
+    ``data`` is not a zip (an .xls, or a damaged file: the form reader says which)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return sum(i.file_size for i in zf.infolist())
+    except _MEMBER_ERRORS:
+        return None
+
+
+def _too_big(name: str, what: str, n: int) -> ImportRejected:
+    mib = MAX_FORM_UNPACKED // (1024 * 1024)
+    return ImportRejected(
+        f"申报数据表“{name}”{what}{n / (1024 * 1024):.0f} MB，超过{mib} MB："
+        "正常的申报数据表远小于此，请用本系统导出的申报模板重新填写。"
+    )
+
+
+def read_workbook(source: SourceFile, *, is_form: bool = True) -> bytes | None:
+    """A workbook's bytes, bounded: never more than MAX_FORM_BYTES read, nothing unpacked
+    past MAX_FORM_UNPACKED. Too big: ImportRejected for the form, None for a workbook that
+    may be mere evidence (``is_form=False``), which is then streamed like any other file."""
+    if source.size > MAX_FORM_BYTES:
+        if is_form:
+            raise _too_big(source.rel_path, "大小为", source.size)
+        return None
+    with source.open() as fh:
+        data = fh.read(MAX_FORM_BYTES + 1)
+    if len(data) > MAX_FORM_BYTES:
+        if is_form:
+            raise _too_big(source.rel_path, "大小超过", len(data))
+        return None
+    unpacked = unpacked_size(data)
+    if unpacked is not None and unpacked > MAX_FORM_UNPACKED:
+        if is_form or has_form_sheet(data, source.rel_path):
+            raise _too_big(source.rel_path, "解压后为", unpacked)
+        return None
+    return data
+
+
 def _is_workbook(name: str) -> bool:
     return name.lower().endswith(FORM_SUFFIXES) and not PurePosixPath(name).name.startswith("~$")
 
@@ -79,7 +127,8 @@ def _pick_form(
     found: list[tuple[SourceFile, FormSheet]] = []
     for f in files:
         if _is_workbook(f.rel_path):
-            sheet = open_form_sheet(f.read(), f.rel_path)
+            data = read_workbook(f, is_form=False)
+            sheet = open_form_sheet(data, f.rel_path) if data is not None else None
             if sheet is not None:
                 found.append((f, sheet))
     forms = [f for f, _ in found]
@@ -301,6 +350,16 @@ def _guarded(path: Path, limits: ImportLimits) -> Package:
         return Package(path=path, name=path.name, form=None, problem=exc.message)
 
 
+def _has_form(path: Path) -> bool:
+    """Whether a workbook on disk is a data form, reading a bounded part of it only (a form
+    too big to read is reported when its package is imported)."""
+    try:
+        data = read_workbook(_disk_file(path, path.name), is_form=False)
+    except (ImportRejected, OSError):
+        return True
+    return data is not None and has_form_sheet(data, path.name)
+
+
 def _is_batch(folder: Path) -> bool:
     """A folder is a batch when its children are packages rather than one package's files.
 
@@ -310,7 +369,7 @@ def _is_batch(folder: Path) -> bool:
     children = [c for c in folder.iterdir() if not _hidden(c.name)]
     top_forms = 0
     for c in children:
-        if c.is_file() and _is_workbook(c.name) and has_form_sheet(c.read_bytes(), c.name):
+        if c.is_file() and _is_workbook(c.name) and _has_form(c):
             top_forms += 1
             if top_forms == 2:
                 return True  # bare forms; evidence beside them is rejected in discover()
@@ -320,10 +379,7 @@ def _is_batch(folder: Path) -> bool:
         return True
     subdirs_with_forms = 0
     for sub in (c for c in children if c.is_dir()):
-        if any(
-            p.is_file() and _is_workbook(p.name) and has_form_sheet(p.read_bytes(), p.name)
-            for p in sub.rglob("*")
-        ):
+        if any(p.is_file() and _is_workbook(p.name) and _has_form(p) for p in sub.rglob("*")):
             subdirs_with_forms += 1
             if subdirs_with_forms == 2:
                 return True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.errors import ImportRejected, UserError
@@ -20,7 +21,7 @@ from sme_review_desktop.importing.figures import encode, typed_figures
 from sme_review_desktop.importing.form import DataForm, read_form
 from sme_review_desktop.importing.limits import ImportLimits
 from sme_review_desktop.importing.materials import material_for_path
-from sme_review_desktop.importing.package import Package, discover
+from sme_review_desktop.importing.package import Package, discover, read_workbook
 from sme_review_desktop.models import (
     Applicant,
     ConditionCheck,
@@ -35,9 +36,11 @@ from sme_review_desktop.register.platforms import reapplication_bar
 from sme_review_desktop.rounds import ensure_rulebook, get_round
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
 from sme_review_desktop.store import audit
-from sme_review_desktop.store.backups import auto_backup
+from sme_review_desktop.store.backups import BackupError, auto_backup
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.evidence import EvidenceStore
+from sme_review_desktop.store.faults import is_disk_full, is_read_only
+from sme_review_desktop.store.text_limits import check_row
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total) within one package
 CancelFn = Callable[[], bool]
@@ -50,13 +53,15 @@ class ImportCancelled(UserError):
 @dataclass
 class ImportResult:
     path: str
-    status: str  # imported | new_version | rejected | cancelled
+    # imported | new_version | unchanged (byte for byte the latest version) | rejected | cancelled
+    status: str
     uscc: str | None = None
     platform_name: str | None = None
     version: int | None = None
     dossier_id: int | None = None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    fault: str | None = None  # "disk_full" / "read_only": the machine failed, not the package
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -119,6 +124,22 @@ def import_package(
         result.status, result.errors = "cancelled", [exc.message]
     except UserError as exc:
         result.status, result.errors = "rejected", [exc.message]
+        if is_disk_full(exc):
+            result.fault = "disk_full"
+    except (OSError, DBAPIError) as exc:
+        # The machine, not the package: everything staged was discarded and the transaction
+        # rolled back, so nothing of it is in the store; the batch goes on to the next one.
+        result.status = "rejected"
+        if is_disk_full(exc):
+            result.fault = "disk_full"
+            result.errors = [
+                f"磁盘空间不足，“{package.name}”未导入（未写入任何内容）：请清理磁盘后重新导入。"
+            ]
+        elif is_read_only(exc):
+            result.fault = "read_only"
+            result.errors = [f"数据目录不可写，“{package.name}”未导入：请检查数据目录的权限。"]
+        else:
+            raise
     return result
 
 
@@ -136,7 +157,8 @@ def _import(
     assert package.form is not None
     form_name = package.form.rel_path
     where = package.name if form_name == package.name else f"{package.name}/{form_name}"
-    form_bytes = package.form.read()
+    form_bytes = read_workbook(package.form)
+    assert form_bytes is not None  # is_form: too big raises ImportRejected
     form = read_form(form_bytes, where, package.form_sheet)
     result.uscc = form.uscc
     result.platform_name = str(form.values.get("platform_name", ""))
@@ -169,12 +191,61 @@ def _import(
                 progress(done, total)
         if cancelled and cancelled():
             raise ImportCancelled(f"已取消：“{package.name}”未导入。")
+        if _unchanged(store, round_id, form.uscc, form_blob[0], staged, result):
+            staging.commit()  # heals a damaged stored copy; places nothing new
+            return
         with store.write() as session:
             _write(session, book, round_id, package, form, form_blob, staged, actor, result)
-        staging.commit()
     except BaseException:
         staging.discard()
         raise
+    try:
+        staging.commit()
+    except OSError:
+        # Committed, but the files could not all be moved into place (a full disk can refuse
+        # even a new folder): they stay in staging, recorded, and are placed when the store
+        # next opens (EvidenceStore.recover). Discarding them here would lose evidence.
+        result.warnings.append(
+            "证明材料已登记，但暂时无法全部移入证据目录（磁盘空间不足？）：将在下次启动时自动归位。"
+        )
+
+
+def _unchanged(
+    store: Store,
+    round_id: int,
+    uscc: str,
+    form_sha: str,
+    staged: list[tuple[str, str, int, int | None]],
+    result: ImportResult,
+) -> bool:
+    """Whether the package is byte for byte the dossier's latest version (same form, same
+    files under the same names): a batch re-run after a crash, not a 补正. Sets the result."""
+    with store.read() as session:
+        latest = session.scalars(
+            select(DossierVersion)
+            .join(Dossier, DossierVersion.dossier_id == Dossier.id)
+            .join(Applicant, Dossier.applicant_id == Applicant.id)
+            .where(Dossier.round_id == round_id, Applicant.uscc == uscc)
+            .order_by(DossierVersion.number.desc())
+            .limit(1)
+        ).first()
+        if latest is None or latest.form_sha256 != form_sha:
+            return False
+        files = sorted(
+            session.execute(
+                select(EvidenceFile.rel_path, EvidenceFile.sha256).where(
+                    EvidenceFile.version_id == latest.id
+                )
+            ).tuples()
+        )
+        if files != sorted((rel, sha) for rel, sha, _size, _m in staged):
+            return False
+        result.status, result.version, result.dossier_id = (
+            "unchanged",
+            latest.number,
+            latest.dossier_id,
+        )
+        return True
 
 
 def _dossier_of(session: Session, round_id: int, uscc: str, operator: str) -> tuple[Dossier, bool]:
@@ -271,21 +342,21 @@ def _write(
     session.flush()
     # The figures in one INSERT and the files in another (executemany): added through the
     # relationships, the ORM would insert them a statement each, to fetch ids nobody reads here.
-    session.execute(
-        insert(DeclaredFigure),
-        [
-            {"version_id": version.id, "key": k, "value": encode(v), "raw": form.raw.get(k)}
-            for k, v in form.values.items()
-        ],
-    )
-    if staged:
-        session.execute(
-            insert(EvidenceFile),
-            [
-                {"version_id": version.id, "sha256": sha, "rel_path": rel, "material_number": m}
-                for rel, sha, _size, m in staged
-            ],
-        )
+    figures = [
+        {"version_id": version.id, "key": k, "value": encode(v), "raw": form.raw.get(k)}
+        for k, v in form.values.items()
+    ]
+    files = [
+        {"version_id": version.id, "sha256": sha, "rel_path": rel, "material_number": m}
+        for rel, sha, _size, m in staged
+    ]
+    for row in figures:  # bulk inserts bypass the flush-time check (store/text_limits)
+        check_row("declared_figure", row)
+    for row in files:
+        check_row("evidence_file", row)
+    session.execute(insert(DeclaredFigure), figures)
+    if files:
+        session.execute(insert(EvidenceFile), files)
     rechecks = 0  # a first version has nothing to compare with
     if not is_new:
         session.refresh(dossier, ["versions"])
@@ -322,8 +393,24 @@ def import_paths(
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
 ) -> Iterator[ImportResult]:
-    """Import every package found under ``paths``; one bad package never blocks the rest."""
-    auto_backup(store, "导入前")
+    """Import every package found under ``paths``; one bad package never blocks the rest.
+
+    Without its backup first (a full disk) no package is imported, and each is reported so."""
+    try:
+        auto_backup(store, "导入前")
+    except BackupError as exc:
+        full = is_disk_full(exc)
+        for package in discover(paths, limits):
+            yield ImportResult(
+                path=str(package.path),
+                status="rejected",
+                errors=[
+                    ("磁盘空间不足，" if full else "")
+                    + f"导入前的自动备份未能写入，“{package.name}”未导入：{exc.message}"
+                ],
+                fault="disk_full" if full else None,
+            )
+        return
     for index, package in enumerate(discover(paths, limits)):
         if cancelled and cancelled():
             return

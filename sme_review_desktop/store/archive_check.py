@@ -12,6 +12,7 @@ from typing import Any
 from sme_review_desktop.store.archive_report import CHUNK
 from sme_review_desktop.store.archive_signing import foreign_objects
 from sme_review_desktop.store.database import STORE_FILE, head_revision
+from sme_review_desktop.store.leftovers import VERIFY_SCRATCH, scratch_prefix
 
 
 def check_database(
@@ -22,7 +23,7 @@ def check_database(
     # to be absent; anything else the database names must be there.
     accounted = set(files) | set(manifest.get("damaged") or {}) | set(manifest.get("missing") or [])
     problems: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="sme-verify-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix(VERIFY_SCRATCH)) as scratch:
         db = extracted / STORE_FILE if extracted else Path(scratch) / STORE_FILE
         if extracted is None:
             with zf.open(STORE_FILE) as src, db.open("wb") as dst:

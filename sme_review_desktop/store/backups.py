@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from sme_review_desktop import __version__
 from sme_review_desktop.errors import StoreError, UserError
-from sme_review_desktop.store import audit, keys
+from sme_review_desktop.store import audit, keys, leftovers
 from sme_review_desktop.store.archive_check import check_database
 from sme_review_desktop.store.archive_report import CHUNK, ArchiveReport, BackupResult
 from sme_review_desktop.store.archive_signing import check_signature, sign
@@ -43,7 +43,7 @@ FORMAT = "sme-review-backup"
 MANIFEST = "manifest.json"
 
 
-SCRATCH_PREFIX = "sme-backup-"
+SCRATCH_PREFIX = leftovers.BACKUP_SCRATCH  # swept at the next start when a backup is killed
 
 
 _STAMP = re.compile(r"-(\d{8}-\d{6})\.sqlite3$")
@@ -237,7 +237,7 @@ def write_archive(
             "共享服务器（PostgreSQL）模式下请用 pg_dump 备份数据库，证明材料目录另行复制。"
         )
     on_disk = {p.name: p for p in store.evidence_dir.glob("??/*") if p.is_file()}
-    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX) as scratch:
+    with tempfile.TemporaryDirectory(prefix=leftovers.scratch_prefix(SCRATCH_PREFIX)) as scratch:
         db = backup_sqlite(store.data_dir / STORE_FILE, Path(scratch) / STORE_FILE)
         recorded = _blob_names(db)
         head = _anchor_of(store.key_folder, db)
@@ -379,7 +379,7 @@ def restore_archive(
     replaces anything, and the replaced store is kept as a 恢复前 backup. Evidence is merged:
     blobs are content-addressed, so adding the archive's never changes an existing one.
     """
-    staging = data_dir / f".restore-{_stamp(datetime.now())}"
+    staging = data_dir / f"{leftovers.RESTORE_STAGING}{_stamp(datetime.now())}-p{os.getpid()}-"
     staging.mkdir(parents=True)
     try:
         report = verify_archive(path, progress, cancelled, extract_to=staging, key_folder=data_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sme_review_desktop.errors import EditConflict, StoreError
 from sme_review_desktop.migrations import HEAD
 from sme_review_desktop.store.changes import ChangeRecorder, Changes
+from sme_review_desktop.store.faults import DiskFull, is_disk_full
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -40,6 +42,11 @@ def _not_permitted(exc: DBAPIError) -> StoreError | None:
     )
 
 
+READ_ONLY_MESSAGE = (
+    "数据目录 {folder} 是只读的（只读介质、只读共享或没有写入权限）：只能查看和导出，不能修改。"
+)
+
+
 @dataclass
 class Store:
     """An open store: the database and the data folder holding evidence and backups."""
@@ -48,6 +55,7 @@ class Store:
     data_dir: Path
     _sessions: sessionmaker[Session]
     evidence_root: Path | None = None  # server mode: the shared evidence folder
+    read_only: bool = False  # a data folder this process cannot write: reading only
     # Told what each committed write changed (the app's windows refresh from it).
     listeners: list[Callable[[Changes], None]] = field(default_factory=list)
 
@@ -92,6 +100,8 @@ class Store:
         program since this session read it (version_id_col) becomes an EditConflict. Once
         committed, the listeners are told what changed.
         """
+        if self.read_only:
+            raise StoreError(READ_ONLY_MESSAGE.format(folder=self.data_dir))
         with self._sessions() as session:
             recorder = ChangeRecorder(session)
             # audit.record signs entries with the key kept outside the database (store/keys).
@@ -108,9 +118,11 @@ class Store:
             except StaleDataError as exc:
                 session.rollback()
                 raise EditConflict(STALE_MESSAGE) from exc
-            except DBAPIError as exc:
+            except (OSError, DBAPIError) as exc:
                 session.rollback()
-                refused = _not_permitted(exc)
+                if is_disk_full(exc):  # rolled back whole: say so, without a traceback
+                    raise DiskFull() from exc
+                refused = _not_permitted(exc) if isinstance(exc, DBAPIError) else None
                 if refused is None:
                     raise
                 raise refused from exc
@@ -130,8 +142,40 @@ class Store:
         self.engine.dispose()
 
 
-def _sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+def _read_only_uri(path: Path) -> str:
+    """How to read a store in a folder this process cannot write. A WAL database needs its
+    ``-shm`` file, which cannot be made here: read-only if it exists, else ``immutable`` (no
+    one writes a read-only folder; a non-empty ``-wal`` without ``-shm`` is left to fail)."""
+    uri = path.resolve().as_uri()
+    try:
+        probe = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        try:
+            probe.execute("select count(*) from sqlite_master").fetchone()
+            return f"{uri}?mode=ro"
+        finally:
+            probe.close()
+    except sqlite3.Error:
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return f"{uri}?mode=ro"
+        return f"{uri}?immutable=1"
+
+
+def folder_writable(folder: Path) -> bool:
+    """Whether this process may create files in ``folder`` (a read-only mount or share, or
+    no write permission, says no)."""
+    return os.access(folder, os.W_OK)
+
+
+def _sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
+    timeout = BUSY_TIMEOUT_MS / 1000
+    if read_only:
+        uri = _read_only_uri(path)
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=timeout)
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": timeout})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -140,8 +184,9 @@ def _sqlite_engine(path: Path) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        if not read_only:  # both would write to the file
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -218,6 +263,16 @@ def _migrate(engine: Engine, data_dir: Path, db_path: Path | None) -> None:
         command.upgrade(cfg, "head")
 
 
+def _check_current(engine: Engine, data_dir: Path) -> None:
+    """A read-only store cannot be migrated: it must already be this release's."""
+    current = current_revision(engine)
+    if current != head_revision():
+        raise StoreError(
+            f"数据目录 {data_dir} 是只读的，其中的数据库需要先升级才能被本版本读取："
+            "请在可写的位置打开一次（或复制到可写的位置）。"
+        )
+
+
 def redact(text: str, url: str | None = None) -> str:
     """``text`` with the password of a database URL replaced by ***: as a URL it is rendered
     without its password; any other text has the URL's password (if any) struck out."""
@@ -249,13 +304,18 @@ def open_store(
     except OSError as exc:
         raise StoreError(f"无法创建数据目录 {data_dir}：{exc.strerror}") from exc
     db_path: Path | None = None
+    read_only = False
     if database_url:
         engine = create_engine(database_url, pool_pre_ping=True)
     else:
         db_path = data_dir / STORE_FILE
-        engine = _sqlite_engine(db_path)
+        read_only = db_path.exists() and not folder_writable(data_dir)
+        engine = _sqlite_engine(db_path, read_only=read_only)
     try:
-        _migrate(engine, data_dir, db_path)
+        if read_only:
+            _check_current(engine, data_dir)
+        else:
+            _migrate(engine, data_dir, db_path)
     except OperationalError as exc:
         engine.dispose()
         where = db_path or redact(database_url or "")
@@ -272,10 +332,24 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
+    from sme_review_desktop.store import text_limits
+
+    sessions = sessionmaker(engine)
+    text_limits.install(sessions)  # a text too long is refused alike on SQLite and a server
     store = Store(
-        engine=engine, data_dir=data_dir, _sessions=sessionmaker(engine), evidence_root=evidence_dir
+        engine=engine,
+        data_dir=data_dir,
+        _sessions=sessions,
+        evidence_root=evidence_dir,
+        read_only=read_only,
     )
+    if read_only:
+        return store  # nothing can be finished or swept in a folder that cannot be written
     _recover_evidence(store)
+    # What a killed backup or restore left (a database copy in the temp folder, .restore-…).
+    from sme_review_desktop.store.leftovers import sweep
+
+    sweep(data_dir)
     return store
 
 

@@ -1,9 +1,12 @@
-"""The integrity check (完整性检查): the database, every evidence file, the audit chain."""
+"""The integrity check (完整性检查): the database, every evidence file, the audit chain, and
+the records against the log (store/reconcile). ``check_damaged`` is the same check for a
+database too damaged to open: SQLite's findings, what can still be read, the evidence by name."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select, text
 
@@ -17,9 +20,11 @@ from sme_review_desktop.store.audit import (
     verify_chain,
 )
 from sme_review_desktop.store.backups import manifest_anchors
-from sme_review_desktop.store.database import Store
+from sme_review_desktop.store.damaged import survey
+from sme_review_desktop.store.database import STORE_FILE, Store
 from sme_review_desktop.store.evidence import EvidenceStore
 from sme_review_desktop.store.heal import archives_holding
+from sme_review_desktop.store.reconcile import reconcile
 
 
 @dataclass
@@ -29,10 +34,14 @@ class IntegrityReport:
     audit: list[str] = field(default_factory=list)
     files_checked: int = 0
     orphans: list[str] = field(default_factory=list)
+    # rows whose current value is not what their last audit entry wrote (store/reconcile)
+    records: list[str] = field(default_factory=list)
+    # a damaged database: rows still readable per table (None: lost); None when it opened
+    readable: dict[str, int | None] | None = None
 
     @property
     def ok(self) -> bool:
-        return not (self.database or self.evidence or self.audit)
+        return not (self.database or self.evidence or self.audit or self.records)
 
     def lines(self) -> list[str]:
         out = [
@@ -43,6 +52,21 @@ class IntegrityReport:
             "审计记录：" + ("链条完整" if not self.audit else f"{len(self.audit)}处异常"),
             *(f"  · {a}" for a in self.audit),
         ]
+        if self.readable is None:
+            out.append(
+                "记录核对："
+                + ("认定决定、评分和审核结论均与审计记录一致" if not self.records else "")
+                + (f"{len(self.records)}处记录在系统之外被改动" if self.records else "")
+            )
+            out += [f"  · {r}" for r in self.records]
+        else:
+            lost = [t for t, n in self.readable.items() if n is None]
+            out.append(
+                "仍可读出："
+                + "、".join(f"{t}（{n}条）" for t, n in self.readable.items() if n is not None)
+            )
+            if lost:
+                out.append("无法读出：" + "、".join(lost))
         if self.orphans:
             out.append(
                 f"提示：证据目录中有{len(self.orphans)}个文件不属于任何申报材料（不影响使用）。"
@@ -57,6 +81,8 @@ class IntegrityReport:
             "audit": self.audit,
             "files_checked": self.files_checked,
             "orphans": self.orphans,
+            "records": self.records,
+            "readable": self.readable,
         }
 
 
@@ -78,6 +104,7 @@ def check_store(
         anchors = saved_anchors(store.key_folder) + manifest_anchors(store.backups_dir)
         anchors.sort(key=lambda a: str(a.get("at", "")))
         report.audit += check_anchors(session, chain, anchors)
+        report.records = reconcile(session)
         if not report.audit:
             save_anchor(store.key_folder, anchor(session, chain), "完整性检查")
     evidence = EvidenceStore(store.evidence_dir)
@@ -149,3 +176,24 @@ def _with_remedies(store: Store, bad: dict[str, str]) -> list[str]:
         )
         lines.append(f"{bad[sha]}：{sha[:16]}…（{what}）。{remedy}。")
     return lines
+
+
+def check_damaged(data_dir: Path, evidence_dir: Path, error: BaseException) -> IntegrityReport:
+    """The check of a SQLite store that cannot be opened or read through (``error``): what
+    PRAGMA integrity_check finds, which tables can still be read, and every evidence file
+    checked against its name (content-addressed, so no database is needed for that)."""
+    found = survey(data_dir / STORE_FILE)
+    report = IntegrityReport(readable=found.readable)
+    cause = getattr(error, "orig", None) or error
+    report.database = [f"数据库已损坏，无法正常打开：{cause}", *found.findings]
+    report.database.append(
+        "请从备份恢复（sme-review backup restore 备份文件.zip），或使用 backups/ 中最近的自动备份；"
+        "恢复前请先复制一份损坏的数据库留存。"
+    )
+    evidence = EvidenceStore(evidence_dir)
+    for name in evidence.all_blob_names():
+        report.files_checked += 1
+        if not evidence.verify(name):
+            report.evidence.append(f"内容与校验值不符（可能被改动或损坏）：{name[:16]}…")
+    report.audit = ["数据库损坏，无法核对审计记录。"]
+    return report

@@ -177,7 +177,8 @@ class ImportDialog(QDialog):
         self.current.setText(head)
         self.summary.setText(
             f"已导入 {counts['imported']} 份，新版本 {counts['new_version']} 份，"
-            f"退回 {counts['rejected']} 份"
+            + (f"未变 {counts['unchanged']} 份，" if counts["unchanged"] else "")
+            + f"退回 {counts['rejected']} 份"
             + (f"，取消 {counts['cancelled']} 份" if counts["cancelled"] else "")
         )
         self.package_bar.setValue(1000 if not cancelled else self.package_bar.value())

@@ -93,6 +93,10 @@ def test_round_import_evaluate_end_to_end(tmp_path: Path) -> None:
     assert all(set(r) >= {"path", "status", "uscc", "errors"} for r in results)
 
     again = run_json(data, "import", "--round", str(rid), str(good))["results"]
+    assert again[0]["status"] == "unchanged"  # the very same bytes: a re-run, not a 补正
+    assert again[0]["version"] == 1
+    fixed = _form(tmp_path / "fixed.xlsx", "liaocheng-2021", platform_name="测试平台（补正）")
+    again = run_json(data, "import", "--round", str(rid), str(fixed))["results"]
     assert again[0]["status"] == "new_version"
 
     dossiers = run_json(data, "evaluate", "--round", str(rid))["dossiers"]

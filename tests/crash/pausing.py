@@ -13,6 +13,7 @@ Points (N counts from 1):
   commit:N           right after the N-th committed transaction
   write:FRACTION     once that fraction of a temporary output file's bytes is on disk
   replace            with the temporary output complete, before it is renamed over the target
+  replace-from:TEXT  before the first os.replace of a path containing TEXT (e.g. ".restore-")
 """
 
 from __future__ import annotations
@@ -122,6 +123,15 @@ def install(point: str) -> None:
             real_replace(src, dst, *args, **kwargs)
 
         os.replace = replace
+    elif kind == "replace-from":
+        real_replace_from = os.replace
+
+        def replace_from(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+            if arg in str(src):
+                pause()
+            real_replace_from(src, dst, *args, **kwargs)
+
+        os.replace = replace_from
     else:
         raise SystemExit(f"unknown point {point}")
 

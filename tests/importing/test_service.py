@@ -204,7 +204,7 @@ def test_reimport_restores_a_missing_blob(store: Store, tmp_path: Path) -> None:
     es = EvidenceStore(store.evidence_dir)
     es.blob_path(_sha(data)).unlink()
     (again,) = import_paths(store, rid, [folder], "测试")
-    assert again.status == "new_version"
+    assert again.status == "unchanged"  # the same bytes: no new version, but the file healed
     assert es.open_verified(_sha(data)) == data
 
 
@@ -238,6 +238,8 @@ def test_batch_of_thirty_packages(store: Store, tmp_path: Path) -> None:
     # 27, 28: resubmissions (补正材料) of two demo dossiers, sorted after their first version
     first = folders[1]
     shutil.copytree(first, batch / f"{first.name}（补正）")
+    # (not byte for byte the first: that would be a re-run, "unchanged", not a 补正)
+    (batch / f"{first.name}（补正）" / "补正说明.pdf").write_bytes(evidence_bytes("note"))
     second = folders[2]
     shutil.copytree(second, batch / f"{second.name}（补正）")
     (batch / f"{second.name}（补正）" / "04_补充审计报告.pdf").write_bytes(evidence_bytes("fix"))

@@ -184,7 +184,11 @@ def test_flags_compare_with_the_previous_version_only(store: Store, tmp_path: Pa
     _decide_all(store, dossier)
     _import(store, rid, _form(tmp_path, "v2", total_assets_wan=Decimal("900")))
     set_decision(store, dossier, 7, 1, "assets", "met", "评审员", version=2)
-    v3 = _import(store, rid, _form(tmp_path, "v3", total_assets_wan=Decimal("900")))
+    v3 = _import(
+        store,
+        rid,
+        _form(tmp_path, "v3", total_assets_wan=Decimal("900"), platform_name="第三版平台"),
+    )
     assert v3.version == 3
     assert _flags(store, dossier)[(7, 1, "assets")] == ("met", False)
 

@@ -100,3 +100,22 @@ def test_cancel_keeps_finished_packages_and_drops_the_current_one(
     assert _counts(store) == (1, 1)  # package 1 whole, package 2 not at all, package 3 never begun
     staging = store.evidence_dir / ".staging"
     assert not staging.exists() or not any(staging.iterdir())
+
+
+def test_a_rerun_batch_shows_unchanged(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    """The same batch twice (a re-run after a crash): the second run says 未变, not 新版本."""
+    rid = create_round(store, "xian-2018", "r", date(2026, 6, 30), "t")
+    batch = tmp_path / "县区报送"
+    for n in (1, 2):
+        _package(batch, n, 1)
+    first = ImportDialog(store, rid, [batch], "张评审")
+    qtbot.addWidget(first)
+    qtbot.waitUntil(lambda: not first.running, timeout=30_000)
+    (batch / "平台2" / "04_补充.jpg").write_bytes(b"new")  # one of the two really changed
+    again = ImportDialog(store, rid, [batch], "张评审")
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: not again.running, timeout=30_000)
+    assert [r.status for r in again.results] == ["unchanged", "new_version"]
+    assert "未变 1 份" in again.summary.text() and "新版本 1 份" in again.summary.text()
+    shown = [again.table.item(r, 1).text() for r in range(again.table.rowCount())]
+    assert shown == ["未变（与最新版本完全相同）", "新版本（补正材料）"]
