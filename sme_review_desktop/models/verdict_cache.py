@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sme_review_desktop.models.base import Base
@@ -22,4 +20,6 @@ class CachedVerdict(Base):
         ForeignKey("dossier_version.id", ondelete="CASCADE"), primary_key=True
     )
     key: Mapped[str] = mapped_column(String(64))
-    verdict: Mapped[dict[str, Any]]
+    # JSON as text, parsed by the cache itself: 10,000 rows of a round share a few hundred
+    # distinct verdicts, each parsed once.
+    verdict: Mapped[str] = mapped_column(Text)

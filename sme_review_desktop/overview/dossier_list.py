@@ -91,11 +91,15 @@ def dossier_summaries(
         for n, v in enumerate(versions):
             ev = cache.verdict(v)
             items = ev.items
-            ticks = decided.get(v.dossier_id, {})
-            done = sum(
-                1
-                for article, item, parts in items
-                if parts and all(ticks.get((article, item), {}).get(p) for p in parts)
+            ticks = decided.get(v.dossier_id)
+            done = (
+                sum(
+                    1
+                    for article, item, parts in items
+                    if parts and all(ticks.get((article, item), {}).get(p) for p in parts)
+                )
+                if ticks  # most dossiers of a large round have no ticks yet
+                else 0
             )
             rows.append(
                 DossierSummary(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import logging
 import pkgutil
 from collections.abc import Iterable, Mapping
@@ -77,15 +78,23 @@ class ListVerdict:
             ),
         )
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "overall": self.overall,
-            "missing": list(self.missing_materials),
-            "items": [[a, i, list(parts)] for a, i, parts in self.items],
-        }
+    def as_text(self) -> str:
+        return json.dumps(
+            {
+                "overall": self.overall,
+                "missing": list(self.missing_materials),
+                "items": [[a, i, list(parts)] for a, i, parts in self.items],
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ListVerdict:
+    def from_text(cls, text: str) -> ListVerdict:
+        """Raises ValueError (or KeyError, TypeError) on a row this code cannot read."""
+        data = json.loads(text)
+        if data["overall"] not in ("met", "review", "unmet"):
+            raise ValueError(data["overall"])
         return cls(
             overall=str(data["overall"]),
             missing_materials=tuple(int(n) for n in data["missing"]),
@@ -154,13 +163,19 @@ def engine_fingerprint() -> str:
 
 
 def version_inputs(v: NewestVersion) -> str:
-    """Everything of a version the engine reads, as one canonical text (types named: the
-    figure 1 and the text "1" differ)."""
-    figures = "\x1e".join(
-        f"{key}\x1f{type(value).__name__}\x1f{value}" for key, value in sorted(v.figures.items())
+    """Everything of a version the engine reads, as one unambiguous text: the figures as stored
+    (their decoding is part of the engine's fingerprint), the 统一社会信用代码, legal form,
+    platform type and material numbers. ``repr`` of plain strings, tuples and sorted lists is
+    canonical and quotes what it holds, so two different inputs never read alike."""
+    return repr(
+        (
+            v.uscc,
+            v.legal_form,
+            v.platform_type,
+            sorted(v.materials),
+            sorted(v.stored.items()),
+        )
     )
-    materials = ",".join(map(str, sorted(v.materials)))
-    return "\x1d".join((v.uscc, v.legal_form or "", v.platform_type or "", materials, figures))
 
 
 def verdict_key(engine: str, rulebook_sha256: str, reference_date: date, inputs: str) -> str:
@@ -168,10 +183,10 @@ def verdict_key(engine: str, rulebook_sha256: str, reference_date: date, inputs:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load(session: Session, version_ids: Iterable[int]) -> dict[int, tuple[str, dict[str, Any]]]:
+def load(session: Session, version_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """The stored (key, verdict) of these versions; what the caller must check against its key."""
     ids = list(version_ids)
-    found: dict[int, tuple[str, dict[str, Any]]] = {}
+    found: dict[int, tuple[str, str]] = {}
     conn = session.connection()
     for start in range(0, len(ids), 5000):  # under SQLite's limit of bound parameters
         chunk = ids[start : start + 5000]
@@ -194,16 +209,22 @@ class VerdictCache:
         self.stored = load(session, (v.version_id for v in versions))
         self.fresh: dict[int, tuple[str, ListVerdict]] = {}
         self.hits = 0
+        # A round's verdicts repeat (the same items and parts, few patterns of missing
+        # materials): each distinct stored text is parsed once.
+        self.parsed: dict[str, ListVerdict] = {}
 
     def verdict(self, v: NewestVersion) -> ListVerdict:
         key = verdict_key(self.engine, self.book.sha256, self.when, version_inputs(v))
         row = self.stored.get(v.version_id)
         if row is not None and row[0] == key:
-            try:
-                verdict = ListVerdict.from_json(row[1])
-            except (KeyError, TypeError, ValueError):
-                pass  # a row this code cannot read is recomputed like a stale one
-            else:
+            text = row[1]
+            verdict = self.parsed.get(text)
+            if verdict is None:
+                try:
+                    verdict = self.parsed[text] = ListVerdict.from_text(text)
+                except (KeyError, TypeError, ValueError, IndexError):
+                    verdict = None  # a row this code cannot read is recomputed like a stale one
+            if verdict is not None:
                 self.hits += 1
                 return verdict
         verdict = ListVerdict.of(v.evaluate(self.book, self.when))
@@ -221,7 +242,7 @@ def save(store: Store, fresh: Mapping[int, tuple[str, ListVerdict]]) -> None:
     if not fresh:
         return
     rows = [
-        {"version_id": vid, "key": key, "verdict": verdict.as_json()}
+        {"version_id": vid, "key": key, "verdict": verdict.as_text()}
         for vid, (key, verdict) in fresh.items()
     ]
     dialect = store.engine.dialect.name

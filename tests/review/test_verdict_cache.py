@@ -19,7 +19,7 @@ from sme_review_desktop.review.evaluation import evaluate_round, newest_versions
 from sme_review_desktop.rules import rulebook
 from sme_review_desktop.store.database import Store
 
-FAKE = {"overall": "met", "missing": [99], "items": []}  # no real dossier reads like this
+FAKE = '{"overall":"met","missing":[99],"items":[]}'  # no real dossier reads like this
 
 
 def _round(store: Store) -> int:
@@ -97,14 +97,22 @@ def test_a_stale_row_is_never_used_and_is_replaced(primed: tuple[Store, int]) ->
     assert _keys(store)[version_id] == valid[version_id]
 
 
-def test_a_row_this_code_cannot_read_is_recomputed(primed: tuple[Store, int]) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"overall":"met"}',
+        "not json",
+        '{"overall":"maybe","missing":[],"items":[]}',
+        '{"overall":"met","missing":["x"],"items":[]}',
+        '{"overall":"met","missing":[],"items":[[1]]}',
+    ],
+)
+def test_a_row_this_code_cannot_read_is_recomputed(primed: tuple[Store, int], text: str) -> None:
     store, round_id = primed
     _dossier_id, version_id = _plant(store, round_id)
     with store.engine.begin() as conn:
         conn.execute(
-            update(CachedVerdict)
-            .where(CachedVerdict.version_id == version_id)
-            .values(verdict={"overall": "met"})
+            update(CachedVerdict).where(CachedVerdict.version_id == version_id).values(verdict=text)
         )
     assert _listed(store, round_id) == _engine(store, round_id)
 
@@ -202,24 +210,30 @@ def test_the_fingerprint_without_source_still_follows_the_code() -> None:
     assert digest("def f(v):\n    return v >= 3\n") != digest("def f(v):\n    return v >= 4\n")
 
 
-def test_inputs_name_types_and_every_engine_input(primed: tuple[Store, int]) -> None:
+def test_inputs_hold_every_engine_input_unambiguously(primed: tuple[Store, int]) -> None:
     from dataclasses import replace
-    from decimal import Decimal
 
     store, round_id = primed
     with store.read() as s:
         v = newest_versions(s, round_id)[0]
     base = verdict_cache.version_inputs(v)
     variants: list[Any] = [
-        replace(v, figures={**v.figures, "smes_served": Decimal(1)}),
-        replace(v, figures={**v.figures, "smes_served": "1"}),
+        replace(v, stored={**v.stored, "smes_served": "1"}),
+        replace(v, stored={**v.stored, "smes_served": "10"}),
+        replace(v, stored={**v.stored, "smes_served": None}),
+        replace(v, stored={**v.stored, "smes_served": "None"}),
+        replace(v, stored={**v.stored, "new_field": "1"}),
+        replace(v, stored={k: t for k, t in v.stored.items() if k != "smes_served"}),
         replace(v, materials=v.materials | {42}),
         replace(v, uscc=v.uscc[:-1] + "Y"),
         replace(v, legal_form=v.legal_form + "（改）"),
         replace(v, platform_type=v.platform_type + "（改）"),
+        # a separator inside a value cannot make two inputs read alike
+        replace(v, legal_form=v.legal_form + "', '", platform_type=v.platform_type),
     ]
     inputs = [verdict_cache.version_inputs(x) for x in variants]
     assert base not in inputs and len(set(inputs)) == len(inputs)
+    assert verdict_cache.version_inputs(replace(v, stored=dict(reversed(v.stored.items())))) == base
 
 
 def test_a_busy_store_still_lists_and_caches_later(demo_store: Store) -> None:

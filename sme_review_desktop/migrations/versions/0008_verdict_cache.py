@@ -20,7 +20,7 @@ def upgrade() -> None:
         "verdict_cache",
         sa.Column("version_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("verdict", sa.JSON(), nullable=False),
+        sa.Column("verdict", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["version_id"],
             ["dossier_version.id"],
