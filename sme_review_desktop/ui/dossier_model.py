@@ -342,10 +342,12 @@ class DossierFilterProxy(QAbstractProxyModel):
 
     # the proxy's own structure: a flat table ----------------------------------------------------
     def mapToSource(self, proxy: Index) -> QModelIndex:
-        model = self.sourceModel()
+        model = self._model()
         if model is None or not proxy.isValid() or proxy.row() >= len(self._rows):
             return QModelIndex()
-        return model.index(self._rows[proxy.row()], proxy.column())
+        # The source's createIndex, not its index(): that one checks the row against the
+        # source's rowCount and columnCount, two more calls into Python per cell painted.
+        return model.createIndex(self._rows[proxy.row()], proxy.column())
 
     def mapFromSource(self, source: Index) -> QModelIndex:
         return self._from_source(source.row(), source.column(), source.isValid())
@@ -372,12 +374,15 @@ class DossierFilterProxy(QAbstractProxyModel):
         return 0 if parent.isValid() or model is None else model.columnCount()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Straight to the source row: the default goes through mapToSource, a second call
-        # from C++ into Python for every cell and role painted.
-        model = self.sourceModel()
-        if model is None or not index.isValid() or index.row() >= len(self._rows):
+        # A repaint asks about eight roles of each visible cell and the source serves a few
+        # (_ROLES): the others are turned away here, before a source index is made for them.
+        if role not in _ROLES:
             return None
-        return model.data(model.index(self._rows[index.row()], index.column()), role)
+        model = self._model()
+        row = index.row()
+        if model is None or not index.isValid() or row >= len(self._rows):
+            return None
+        return model.data(model.createIndex(self._rows[row], index.column()), role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
