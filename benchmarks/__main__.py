@@ -20,11 +20,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import machine, synth
+from . import machine, start_rows, synth
 from .results import Row, write_results
 from .timing import Paired, median, p95, paired
 
@@ -49,10 +49,11 @@ class Scale:
     runs: int  # counted pairs of a whole-command row
     import_runs: int
     reps: int  # repetitions of an in-process figure
+    bare_forms: int  # packages of a data form alone
 
 
-FULL = Scale("full", 10_000, 200, 3_000, 1100 * MIB, 500, 500, 5, 3, 300)
-QUICK = Scale("quick", 1_000, 20, 300, 110 * MIB, 100, 100, 3, 2, 60)
+FULL = Scale("full", 10_000, 200, 3_000, 1100 * MIB, 500, 500, 5, 3, 300, 500)
+QUICK = Scale("quick", 1_000, 20, 300, 110 * MIB, 100, 100, 3, 2, 60, 50)
 
 
 class Bench:
@@ -98,6 +99,9 @@ class Bench:
     def cold_start(self) -> None:
         s = self.scale
         self.step("cold start (and memory) against the PySide6 import")
+        # The first start after an import or an engine update evaluates every version and
+        # fills the verdict cache; the paired runs below start with it filled (the warm-up).
+        first = _first_start(self.big, self.log)
         shown = paired(
             [*APP, "--data-dir", str(self.big)],
             QT_REFERENCE,
@@ -110,6 +114,13 @@ class Bench:
             QT_REFERENCE,
             runs=s.runs,
             env=GUI_ENV,
+            log=self.log,
+        )
+        # What is in the way: the app's own imports, before any store is opened.
+        imports = paired(
+            [PYTHON, "-c", "import sme_review_desktop.ui.app, sme_review_desktop.ui.main_window"],
+            QT_REFERENCE,
+            runs=s.runs,
             log=self.log,
         )
         ratio = result.median_ratio()
@@ -125,7 +136,13 @@ class Bench:
                 ratio=f"{ratio:.1f}×",
                 target="≤ 2× the reference",
                 met=ratio <= 2,
-                note="the ratio is of every row listed; " + _spread(result),
+                note="the ratio is of every row listed, the verdict cache filled; CPU "
+                f"{median([r.cpu for r in result.a]):.2f} s against "
+                f"{median([r.cpu for r in result.b]):.2f} s; the first start with the cache "
+                f"empty (every version evaluated and stored) took {first:.2f} s; the app's "
+                f"imports alone (ui.app, ui.main_window) {imports.median_a():.2f} s "
+                f"({imports.median_ratio():.1f}×, CPU "
+                f"{median([r.cpu for r in imports.a]):.2f} s); " + _spread(result),
             ),
         )
         rss = median([r.max_rss_mb for r in result.a])
@@ -245,16 +262,18 @@ class Bench:
         self.step("dossier list: keystroke to repaint")
         out = self.probe("filter", self.big, s.reps)
         wall, cpu = _floats(out["samples_ms"]), _floats(out["cpu_ms"])
+        floor, floor_cpu = _floats(out["floor_ms"]), _floats(out["floor_cpu_ms"])
         self.add(
             "filter",
             Row(
                 what="dossier list: filter/search keystroke to repaint",
                 scale=f"{out['rows']:,} dossiers",
-                reference="—",
+                reference=f"the same list repainted with nothing changed: p95 {p95(floor):.0f} ms "
+                f"(median {median(floor):.0f} ms; UI thread CPU p95 {p95(floor_cpu):.0f} ms)",
                 figure=f"p95 {p95(wall):.0f} ms (median {median(wall):.0f} ms)",
                 ratio="—",
-                target="< 50 ms at the 95th percentile",
-                met=p95(wall) < 50,
+                target="< 16 ms (one frame) at the 95th percentile",
+                met=p95(wall) < 16,
                 note=f"{len(wall)} keystrokes and filter changes in the main window; UI "
                 f"thread CPU p95 {p95(cpu):.0f} ms (median {median(cpu):.0f} ms)",
             ),
@@ -351,7 +370,18 @@ class Bench:
         print(f"    {row.what}: {row.figure} ({'met' if row.met else 'MISSED'})", flush=True)
 
 
-ORDER = ("cold", "import", "evaluate", "filter", "next", "certificates", "notice", "memory")
+ORDER = (
+    "cold",
+    "cli",
+    "import",
+    "forms",
+    "evaluate",
+    "filter",
+    "next",
+    "certificates",
+    "notice",
+    "memory",
+)
 
 
 def _floats(value: object) -> list[float]:
@@ -378,6 +408,20 @@ def _in_child(builder: str, folder: Path, count: int) -> None:
     exec): every app measured afterwards would seem that big."""
     code = f"from benchmarks import synth; synth.{builder}(__import__('pathlib').Path({str(folder)!r}), {count})"
     subprocess.run([PYTHON, "-c", code], cwd=HERE.parent, check=True)
+
+
+def _first_start(store: Path, log: str) -> float:
+    """One start of the app with the verdict cache emptied: every row evaluated."""
+    import sqlite3
+
+    from .timing import run_process
+
+    with sqlite3.connect(store / "store.sqlite3") as db:
+        db.execute("DELETE FROM verdict_cache")
+    run = run_process([*APP, "--data-dir", str(store)], GUI_ENV, log)
+    if run.returncode != 0:
+        raise RuntimeError(f"exit {run.returncode}: the app on {store} (log: {log})")
+    return run.wall
 
 
 def _run(command: list[str]) -> None:
@@ -437,6 +481,8 @@ def main() -> None:
         "certificates": bench.certificates,
         "notice": bench.notice,
         "import": bench.import_throughput,
+        "cli": lambda: start_rows.cli_start(bench, PYTHON, APP),
+        "forms": lambda: start_rows.bare_forms(bench, PYTHON, APP),
     }
     wanted = set(args.only or ORDER) | ({"cold"} if "memory" in (args.only or ()) else set())
     steps = [step for key, step in every.items() if key in wanted]
@@ -456,6 +502,23 @@ def main() -> None:
         about.append(("load average at the end", ", ".join(f"{x:.2f}" for x in os.getloadavg())))
         elapsed = time.perf_counter() - started
         write_results(args.output, rows, about, when, scale.name, elapsed)
+        # The measured rows, to write the table again (``python -m benchmarks.results``) when a
+        # reason beside a missed figure is corrected after the run.
+        saved = args.output.with_suffix(".json")
+        saved.write_text(
+            json.dumps(
+                {
+                    "rows": [asdict(r) for r in rows],
+                    "about": about,
+                    "when": when.isoformat(),
+                    "scale": scale.name,
+                    "elapsed": elapsed,
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
         print(f"wrote {args.output} ({elapsed / 60:.1f} min)")
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

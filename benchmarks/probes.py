@@ -117,8 +117,15 @@ def probe_filter(store_dir: Path, reps: int) -> dict[str, Any]:
         typed += [search.clear, county(""), suggestion(0)]
         for action in typed:
             samples.time(action, paint)
+    # The floor under every keystroke: repainting the same list with nothing changed.
+    floor = Samples()
+    search.clear()
+    for _ in range(max(20, reps // 3)):
+        floor.time(_nothing, paint)
     return {
         **samples.as_json(reps),
+        "floor_ms": floor.wall,
+        "floor_cpu_ms": floor.cpu,
         "rows": window.list.model.rowCount(),
         "shown_min": min(shown),
         "shown_max": max(shown),

@@ -68,3 +68,25 @@ def write_results(
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    """``python -m benchmarks.results RESULTS.json [RESULTS.md]``: the table again from a run's
+    saved rows, with the reasons as ``reasons.py`` now gives them (the figures unchanged)."""
+    import json
+    import sys
+
+    saved = Path(sys.argv[1])
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    write_results(
+        Path(sys.argv[2]) if len(sys.argv) > 2 else saved.with_suffix(".md"),
+        [Row(**r) for r in data["rows"]],
+        [tuple(a) for a in data["about"]],
+        datetime.fromisoformat(data["when"]),
+        data["scale"],
+        data["elapsed"],
+    )
+
+
+if __name__ == "__main__":
+    main()

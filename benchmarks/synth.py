@@ -279,3 +279,24 @@ def count_imported(data_dir: Path) -> tuple[int, int]:
         return dossiers, files
     finally:
         store.close()
+
+
+def write_bare_forms(folder: Path, count: int, seed: int = 11) -> None:
+    """``count`` packages of a data form each and nothing else: what the importer does per
+    form (read, check, store), without the evidence bytes that dominate a real batch."""
+    rng = random.Random(seed)
+    book = get_rulebook(RULEBOOK)
+    base = replace(LIAOCHENG[1])
+    for p in range(count):
+        platform, operator, county, region = _names(p, rng)
+        pkg = folder / f"{p:04d}_{platform}"
+        pkg.mkdir(parents=True)
+        values: dict[str, FormValue | None] = {
+            **LIAOCHENG_BASE,
+            **base.changes,
+            "platform_name": platform,
+            "operator_name": operator,
+            "uscc": uscc.build(kind="91", region=region, org8=f"MF{p:06d}"),
+            "county": county,
+        }
+        write_form(pkg / "申报数据表.xlsx", book, values)

@@ -6,12 +6,12 @@ import argparse
 import getpass
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sme_review_desktop.store.database import Store, folder_writable
-from sme_review_desktop.store.location import locate
-from sme_review_desktop.store.lock import acquire
 from sme_review_desktop.store.paths import data_dir
+
+if TYPE_CHECKING:  # SQLAlchemy is imported by the commands that open a store, not by --version
+    from sme_review_desktop.store.database import Store
 
 
 def iso_date(text: str) -> date:
@@ -31,6 +31,10 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
 def open_store(args: argparse.Namespace) -> Store:
     """The store, opened once per command; a local store is held against other programs."""
     if getattr(args, "_store", None) is None:
+        from sme_review_desktop.store.database import folder_writable
+        from sme_review_desktop.store.location import locate
+        from sme_review_desktop.store.lock import acquire
+
         folder = data_dir(args.data_dir)
         where = locate(folder, args.database_url)
         # A folder this process cannot write is read (store.read_only), not locked: the lock

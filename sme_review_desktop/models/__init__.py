@@ -23,12 +23,14 @@ from sme_review_desktop.models.people import AppUser, SheetIssue
 from sme_review_desktop.models.review import ConditionCheck, EvidenceLink
 from sme_review_desktop.models.rounds import Round, RulebookRecord
 from sme_review_desktop.models.scoring import Conflict, Criterion, Expert, Score
+from sme_review_desktop.models.verdict_cache import CachedVerdict
 
 __all__ = [
     "AppUser",
     "Applicant",
     "AuditEntry",
     "Base",
+    "CachedVerdict",
     "Certificate",
     "Complaint",
     "ConditionCheck",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from sme_review_desktop.models import ConditionCheck, Decision, Dossier
 from sme_review_desktop.review.evaluation import gc_paused, newest_versions
+from sme_review_desktop.review.verdict_cache import VerdictCache
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.database import Store
@@ -45,6 +46,8 @@ class DossierSummary:
 def dossier_summaries(
     store: Store, round_id: int, progress: Callable[[int, int], None] | None = None
 ) -> list[DossierSummary]:
+    """Painted from the verdict cache (review/verdict_cache.py): a version is evaluated only
+    where its stored verdict is missing or was computed from anything other than what holds now."""
     with store.read() as session, gc_paused():
         rnd = get_round(session, round_id)
         book = get_rulebook(rnd.rulebook_id)
@@ -83,15 +86,20 @@ def dossier_summaries(
         from sme_review_desktop.scoring import aggregates_for_round
 
         scores = aggregates_for_round(session, round_id)
+        cache = VerdictCache(session, versions, book, rnd.reference_date)
         rows: list[DossierSummary] = []
         for n, v in enumerate(versions):
-            ev = v.evaluate(book, rnd.reference_date)
-            items = [i for i in ev.items if i.applicable]
-            ticks = decided.get(v.dossier_id, {})
-            done = sum(
-                1
-                for i in items
-                if i.parts and all(ticks.get((i.article, i.item), {}).get(p.id) for p in i.parts)
+            ev = cache.verdict(v)
+            items = ev.items
+            ticks = decided.get(v.dossier_id)
+            done = (
+                sum(
+                    1
+                    for article, item, parts in items
+                    if parts and all(ticks.get((article, item), {}).get(p) for p in parts)
+                )
+                if ticks  # most dossiers of a large round have no ticks yet
+                else 0
             )
             rows.append(
                 DossierSummary(
@@ -103,7 +111,7 @@ def dossier_summaries(
                     platform_type=v.platform_type,
                     version=v.number,
                     missing_materials=ev.missing_materials,
-                    suggestion=ev.overall.value,
+                    suggestion=ev.overall,
                     decided_items=done,
                     total_items=len(items),
                     complete=v.dossier_id in completed,
@@ -117,4 +125,5 @@ def dossier_summaries(
             )
             if progress and n % 200 == 0:
                 progress(n, len(versions))
-        return rows
+    cache.save(store)  # after the read: the list never waits on its own snapshot
+    return rows

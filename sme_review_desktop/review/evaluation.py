@@ -8,6 +8,7 @@ from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property, lru_cache
 
 from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.orm import Session
@@ -98,9 +99,15 @@ class NewestVersion:
     county: str
     platform_type: str
     legal_form: str
-    figures: dict[str, Value]
+    # The figures as stored (their canonical text), decoded only when the engine needs them:
+    # a list painted from the verdict cache never decodes 300,000 values.
+    stored: dict[str, str | None]
     materials: frozenset[int]
     search_key: str | None = None  # stored at import (search_text.name_key)
+
+    @cached_property
+    def figures(self) -> dict[str, Value]:
+        return {key: _decoded(key, text) for key, text in self.stored.items()}
 
     def evaluate(self, book: Rulebook, reference_date: date) -> Evaluation:
         return _evaluate(
@@ -112,6 +119,13 @@ class NewestVersion:
             self.platform_type,
             self.materials,
         )
+
+
+@lru_cache(maxsize=1 << 16)
+def _decoded(key: str, text: str | None) -> Value:
+    """Many values repeat across a round (yes/no, years, common amounts): decode each once.
+    Values are immutable (Decimal, date, bool, str), so sharing them is safe."""
+    return decode(key, text)
 
 
 def newest_version_join(round_id: int) -> tuple[Subquery, ColumnElement[bool]]:
@@ -140,16 +154,13 @@ def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
     newest, on_newest = newest_version_join(round_id)
     ids = select(DossierVersion.id).join(newest, on_newest)
     conn = session.connection()  # Core rows: the ORM's per-row bookkeeping is not needed
-    figures: dict[int, dict[str, Value]] = defaultdict(dict)
-    decoded: dict[tuple[str, str | None], Value] = {}  # many values repeat: decode each once
+    figures: dict[int, dict[str, str | None]] = defaultdict(dict)
     for vid, key, text in conn.execute(
         select(DeclaredFigure.version_id, DeclaredFigure.key, DeclaredFigure.value).where(
             DeclaredFigure.version_id.in_(ids)
         )
-    ).all():
-        if (key, text) not in decoded:
-            decoded[key, text] = decode(key, text)
-        figures[vid][key] = decoded[key, text]
+    ).all():  # all at once: iterating a result fetches one row per call
+        figures[vid][key] = text
     # One row per version with its material numbers joined, not one per evidence file.
     materials: dict[int, frozenset[int]] = {
         vid: frozenset(int(n) for n in numbers.split(","))
@@ -191,7 +202,7 @@ def newest_versions(session: Session, round_id: int) -> list[NewestVersion]:
             county=r.county,
             platform_type=r.platform_type,
             legal_form=r.legal_form,
-            figures=figures[r.id],
+            stored=figures[r.id],
             materials=materials.get(r.id, frozenset()),
             search_key=r.search_key,
         )

@@ -1,15 +1,16 @@
-"""The dossier list as a Qt model/view pair: a table model and a proxy that filters and sorts."""
+"""The dossier list as a Qt model/view pair: a table model that sorts and a proxy that filters."""
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -189,56 +190,149 @@ class DossierTableModel(QAbstractTableModel):
         return DossierTableModel._display(r, col)
 
 
-class DossierFilterProxy(QSortFilterProxyModel):
-    """Filters by suggestion, county and a search text (names, code, pinyin initials)."""
+class DossierFilterProxy(QAbstractProxyModel):
+    """Filters by suggestion, county and a search text (names, code, pinyin initials).
+
+    Not a QSortFilterProxyModel: that one asks ``filterAcceptsRow`` of every source row on every
+    keystroke, 10,000 calls from C++ into Python (most of a keystroke's time). Here the rows
+    shown are one list of source rows, decided in one pass over the precomputed search keys
+    (narrowed from the rows already shown while a search text grows), and a view asks only
+    about the rows it paints. A filter change is announced as a layout change with the
+    persistent indexes moved, so the selection stays on a dossier still shown.
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(False)
         self._text = ""
         self._suggestion = ""
         self._county = ""
-        self._accepted: list[bool] | None = None  # None: every row
         self._only: frozenset[int] | None = None  # a chart's bar: just these dossier ids
+        self._rows: list[int] = []  # the source rows shown, in the source's order
+        self._where: list[int] = []  # source row → its row here, or -1
+        # Over a source sort: each persistent index here (its old place) with its source row.
+        self._saved: list[tuple[QModelIndex, QPersistentModelIndex]] = []
 
+    # filters ---------------------------------------------------------------------------------
     def set_filters(self, text: str, suggestion: str, county: str) -> None:
-        """Apply all three filters; the rows are decided in one pass (``filterAcceptsRow``)."""
+        """Apply all three filters; the rows are decided in one pass."""
         new = (text.strip().lower(), suggestion, county)
-        if new == (self._text, self._suggestion, self._county):
+        old = (self._text, self._suggestion, self._county)
+        if new == old:
             return
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateRowsFilter is deprecated
-            self.beginFilterChange()
-            self._set(*new)
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._set(*new)
-            self.invalidateRowsFilter()
-
-    def _set(self, text: str, suggestion: str, county: str) -> None:
-        self._text, self._suggestion, self._county = text, suggestion, county
-        self._accepted = None
+        # Typing on: the rows a longer text matches are among those the shorter one matched.
+        narrowing = new[1:] == old[1:] and old[0] in new[0]
+        self._text, self._suggestion, self._county = new
+        self._apply(self._narrowed(new[0]) if narrowing else self._decide())
 
     def set_only(self, ids: frozenset[int] | None) -> None:
         """Keep only these dossiers (a chart's bar), on top of the other filters; None: all."""
         if ids == self._only:
             return
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            self._only, self._accepted = ids, None
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._only, self._accepted = ids, None
-            self.invalidateRowsFilter()
+        self._only = ids
+        self._apply(self._decide())
 
+    def _model(self) -> DossierTableModel | None:
+        model = self.sourceModel()
+        assert model is None or isinstance(model, DossierTableModel)
+        return model
+
+    def _decide(self) -> list[int]:
+        model = self._model()
+        if model is None:
+            return []
+        count = model.rowCount()
+        if not (self._text or self._suggestion or self._county or self._only is not None):
+            return list(range(count))
+        flags = model.matching(self._text, self._suggestion, self._county, self._only)
+        return list(compress(range(count), flags))
+
+    def _narrowed(self, text: str) -> list[int]:
+        model = self._model()
+        if model is None:
+            return []
+        key = model.search_key
+        return [row for row in self._rows if text in key(row)]
+
+    def _apply(self, rows: list[int]) -> None:
+        """Show ``rows``; persistent indexes (the selection, the current row) follow their
+        source rows, and those no longer shown become invalid."""
+        if rows == self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        sources = [(self._rows[i.row()], i.column()) for i in persistent]
+        self._set_rows(rows)
+        where = self._where
+        self.changePersistentIndexList(
+            persistent,
+            [self.createIndex(where[r], c) if where[r] >= 0 else QModelIndex() for r, c in sources],
+        )
+        self.layoutChanged.emit()
+
+    def _set_rows(self, rows: list[int]) -> None:
+        model = self._model()
+        where = [-1] * (model.rowCount() if model is not None else 0)
+        for n, row in enumerate(rows):
+            where[row] = n
+        self._rows, self._where = rows, where
+
+    # the source model ------------------------------------------------------------------------
     def setSourceModel(self, model: QAbstractItemModel) -> None:
+        old = self.sourceModel()
+        if old is not None:
+            old.disconnect(self)
+        self.beginResetModel()
         super().setSourceModel(model)
-        # The source's rows are about to change: what passed the filters is to be decided anew.
-        model.modelAboutToBeReset.connect(self._forget)
-        model.layoutAboutToBeChanged.connect(self._forget)
+        self._set_rows(self._decide())
+        self.endResetModel()
+        model.modelAboutToBeReset.connect(self.beginResetModel)
+        model.modelReset.connect(self._source_reset)
+        model.layoutAboutToBeChanged.connect(self._source_layout_about_to_change)
+        model.layoutChanged.connect(self._source_layout_changed)
+        model.dataChanged.connect(self._source_data_changed)
+        model.headerDataChanged.connect(self.headerDataChanged)
+        # The dossier model only resets and sorts; anything else is taken as a reset.
+        for about, done in (
+            (model.rowsAboutToBeInserted, model.rowsInserted),
+            (model.rowsAboutToBeRemoved, model.rowsRemoved),
+            (model.rowsAboutToBeMoved, model.rowsMoved),
+            (model.columnsAboutToBeInserted, model.columnsInserted),
+            (model.columnsAboutToBeRemoved, model.columnsRemoved),
+            (model.columnsAboutToBeMoved, model.columnsMoved),
+        ):
+            about.connect(self.beginResetModel)
+            done.connect(self._source_reset)
 
-    def _forget(self, *_: object) -> None:
-        self._accepted = None
+    def _source_reset(self, *_: object) -> None:
+        self._set_rows(self._decide())
+        self.endResetModel()
+
+    def _source_layout_about_to_change(self, *_: object) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._saved = [
+            (i, QPersistentModelIndex(self.mapToSource(i))) for i in self.persistentIndexList()
+        ]
+
+    def _source_layout_changed(self, *_: object) -> None:
+        self._set_rows(self._decide())  # the same filters over the source's new order
+        saved, self._saved = self._saved, []
+        self.changePersistentIndexList(
+            [p for p, _ in saved],
+            [self._from_source(s.row(), s.column(), s.isValid()) for _, s in saved],
+        )
+        self.layoutChanged.emit()
+
+    def _source_data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: Any = ()) -> None:
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(
+                self.index(0, top.column()), self.index(last, bottom.column()), roles
+            )
+
+    def _from_source(self, row: int, column: int, valid: bool = True) -> QModelIndex:
+        if not valid or not 0 <= row < len(self._where) or self._where[row] < 0:
+            return QModelIndex()
+        return self.createIndex(self._where[row], column)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The source model sorts; this proxy only filters, keeping the source's order."""
@@ -246,16 +340,56 @@ class DossierFilterProxy(QSortFilterProxyModel):
         if model is not None:
             model.sort(column, order)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        # Qt asks once per row, 10,000 calls into Python per keystroke: decide every row in one
-        # pass on the first call, and answer the others with a list lookup.
-        if not (self._text or self._suggestion or self._county or self._only is not None):
-            return True
-        accepted = self._accepted
-        if accepted is None:
-            model = self.sourceModel()
-            assert isinstance(model, DossierTableModel)
-            accepted = self._accepted = model.matching(
-                self._text, self._suggestion, self._county, self._only
-            )
-        return accepted[source_row]
+    # the proxy's own structure: a flat table ----------------------------------------------------
+    def mapToSource(self, proxy: Index) -> QModelIndex:
+        model = self._model()
+        if model is None or not proxy.isValid() or proxy.row() >= len(self._rows):
+            return QModelIndex()
+        # The source's createIndex, not its index(): that one checks the row against the
+        # source's rowCount and columnCount, two more calls into Python per cell painted.
+        return model.createIndex(self._rows[proxy.row()], proxy.column())
+
+    def mapFromSource(self, source: Index) -> QModelIndex:
+        return self._from_source(source.row(), source.column(), source.isValid())
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not 0 <= row < len(self._rows) or column < 0:
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        return QModelIndex()
+
+    def sibling(self, row: int, column: int, index: Index) -> QModelIndex:
+        return self.index(row, column)
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        model = self.sourceModel()
+        return 0 if parent.isValid() or model is None else model.columnCount()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # A repaint asks about eight roles of each visible cell and the source serves a few
+        # (_ROLES): the others are turned away here, before a source index is made for them.
+        if role not in _ROLES:
+            return None
+        model = self._model()
+        row = index.row()
+        if model is None or not index.isValid() or row >= len(self._rows):
+            return None
+        return model.data(model.createIndex(self._rows[row], index.column()), role)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        model = self.sourceModel()
+        if model is None:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return model.headerData(section, orientation, role)
+        return None  # rows have no header (the list hides it); asked of every row on a relayout
