@@ -29,7 +29,6 @@ from sme_review_desktop.cli import (
 )
 from sme_review_desktop.cli.common import actor, emit, leaf, open_store, release
 from sme_review_desktop.errors import UserError
-from sme_review_desktop.store.faults import DISK_FULL_MESSAGE, is_disk_full, is_read_only
 from sme_review_desktop.store.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -96,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:  # the machine's fault (full disk, read-only folder): said, not traced
+        # imported here: it needs SQLAlchemy, which `--version` must not load
+        from sme_review_desktop.store.faults import DISK_FULL_MESSAGE, is_disk_full, is_read_only
+
         if is_disk_full(exc):
             print(f"错误：{DISK_FULL_MESSAGE}", file=sys.stderr)
             return 2

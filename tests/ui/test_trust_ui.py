@@ -53,7 +53,13 @@ def _decision_shown(window: MainWindow, uscc: str) -> str | None:
 
 
 def test_the_tools_menu_and_the_correction_entry(main_window: MainWindow) -> None:
-    assert _menu(main_window, "工具(&T)") == ["备份与恢复…", "完整性检查…", "审计记录…", "选项…"]
+    assert _menu(main_window, "工具(&T)") == [
+        "备份与恢复…",
+        "完整性检查…",
+        "审计记录…",
+        "核验证书…",
+        "选项…",
+    ]
     assert "更正（结果公示后）…" in _menu(main_window, "评审(&R)")
 
 
