@@ -407,10 +407,10 @@ class MainWindow(QMainWindow):
         return widget
 
     # help ----------------------------------------------------------------------------------
-    def show_shortcuts(self) -> None:
-        from sme_review_desktop.ui.workspace.shortcuts import shortcuts_html
+    def show_shortcuts(self) -> QWidget:
+        from sme_review_desktop.ui.workspace.shortcuts import show_shortcuts
 
-        QMessageBox.information(self, "快捷键", shortcuts_html())
+        return show_shortcuts(self)
 
     def show_about(self) -> None:
         from sme_review_desktop.ui.about import AboutDialog

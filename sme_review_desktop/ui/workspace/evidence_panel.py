@@ -169,6 +169,24 @@ class EvidencePanel(QWidget):
                 self.tree.setCurrentIndex(group.child(0).index())
                 return
 
+    def _file_indexes(self) -> list[QModelIndex]:
+        return [
+            self.model.item(r).child(c).index()
+            for r in range(self.model.rowCount())
+            for c in range(self.model.item(r).rowCount())
+        ]
+
+    def step_file(self, step: int) -> None:
+        """↓/↑ in the list: the next file, over the material groups' headings."""
+        files = self._file_indexes()
+        if not files:
+            return
+        ids = [i.data(ROLE_ID) for i in files]
+        at = ids.index(self.current_id) if self.current_id in ids else -1
+        target = files[max(0, min(at + step, len(files) - 1))] if at >= 0 else files[0]
+        self.tree.setCurrentIndex(target)
+        self.tree.scrollTo(target)
+
     def open_at(self, evidence_id: int, page: int | None) -> None:
         for r in range(self.model.rowCount()):
             group = self.model.item(r)
