@@ -32,6 +32,7 @@ from sme_review_desktop.ui.branding import APP_TITLE
 from sme_review_desktop.ui.changes import follow, hub
 from sme_review_desktop.ui.dossier_list_panel import DossierListPanel
 from sme_review_desktop.ui.messages import show_exception
+from sme_review_desktop.ui.screen_fit import fit_to_screen
 from sme_review_desktop.ui.tasks import run_task
 
 # What the list shows: a change of any of these redraws it (debounced: a batch of writes, one
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
         self.dossier_windows: dict[int, QWidget] = {}  # one window per dossier
         self.round_windows: list[QWidget] = []
         self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 720)
+        fit_to_screen(self, 1280, 720)
         self._build_widgets()
         self._build_menus()
         self.reload_rounds()

@@ -34,6 +34,7 @@ def open_by_keyboard(qtbot: QtBot, main_window: MainWindow, name: str) -> Dossie
     press(qtbot, Qt.Key.Key_Return)
     window = next(w for w in main_window.dossier_windows.values() if isinstance(w, DossierWindow))
     qtbot.addWidget(window)
+    window.resize(1366, 740)  # a laptop's screen (the offscreen one is 800×600)
     with qtbot.waitActive(window):
         window.activateWindow()
     return window
@@ -107,7 +108,10 @@ def test_tree_shows_each_clause_whole(qtbot: QtBot, main_window: MainWindow) -> 
         window.tree.model_.itemFromIndex(index).text() for index in window.tree._index.values()
     ]
     assert any(longest.text in t for t in texts)
-    assert not any("…" in t for t in texts)
+    assert not any("…" in t for t in texts)  # the view elides at its edge, not the model
+    assert window.tree.textElideMode() == Qt.TextElideMode.ElideRight
+    tips = [window.tree.model_.itemFromIndex(i).toolTip() for i in window.tree._index.values()]
+    assert any(longest.text in t for t in tips)
 
 
 def test_m_opens_the_measure_at_the_current_article(qtbot: QtBot, main_window: MainWindow) -> None:

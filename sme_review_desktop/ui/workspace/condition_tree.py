@@ -33,11 +33,11 @@ class ConditionTree(QTreeView):
         self.model_ = QStandardItemModel(self)
         self.setModel(self.model_)
         self.setHeaderHidden(True)
-        # Conditions wrap to the pane's width instead of being cut at 28 characters: the
-        # reviewer reads the whole clause, and the tooltip holds it with the app's reason.
-        self.setWordWrap(True)
-        self.setUniformRowHeights(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # The whole clause is the row's text, elided at the pane's edge (wider pane, more
+        # text), never cut at a fixed 28 characters; the tooltip holds it whole with the app's
+        # reason. (A QTreeView cannot grow a row's height for wrapped text.)
+        self.setUniformRowHeights(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.header().setStretchLastSection(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)

@@ -45,6 +45,8 @@ from sme_review_desktop.store.evidence import EvidenceStore
 from sme_review_desktop.text.numbering import chinese_numeral
 from sme_review_desktop.text.safe_text import as_rich, rich, visible
 from sme_review_desktop.ui.messages import show_error
+from sme_review_desktop.ui.screen_fit import remember_splitter
+from sme_review_desktop.ui.workspace.pdf_zoom import PdfZoomBar
 
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
@@ -97,20 +99,24 @@ class EvidencePanel(QWidget):
         self.open_external.setEnabled(False)
         self.open_external.clicked.connect(self._open_externally)
         controls = QHBoxLayout()
-        controls.addWidget(self.page)
-        controls.addStretch()
         controls.addWidget(self.open_external)
+        controls.addStretch()
         controls.addWidget(self.link_file)
         controls.addWidget(self.link_page)
+        self.zoom = PdfZoomBar(self.pdf_view, self.page)
         preview = QWidget()
         pv = QVBoxLayout(preview)
         pv.setContentsMargins(0, 0, 0, 0)
         pv.addLayout(controls)
+        pv.addWidget(self.zoom)
         pv.addWidget(self.stack)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
         split.addWidget(preview)
-        split.setSizes([220, 480])
+        split.setSizes([260, 440])
+        split.setChildrenCollapsible(False)
+        remember_splitter(split, "dossier/evidence")
+        self.split = split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
