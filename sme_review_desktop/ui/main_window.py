@@ -32,6 +32,7 @@ from sme_review_desktop.ui.branding import APP_TITLE
 from sme_review_desktop.ui.changes import follow, hub_for
 from sme_review_desktop.ui.dossier_list_panel import DossierListPanel
 from sme_review_desktop.ui.messages import show_exception
+from sme_review_desktop.ui.screen_fit import fit_to_screen
 from sme_review_desktop.ui.tasks import run_task
 
 # What the list shows: a change of any of these redraws it (debounced: a batch of writes, one
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
         self.dossier_windows: dict[int, QWidget] = {}  # one window per dossier
         self.round_windows: list[QWidget] = []
         self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 720)
+        fit_to_screen(self, 1280, 720)
         self._build_widgets()
         self._build_menus()
         self.reload_rounds()
@@ -409,10 +410,10 @@ class MainWindow(QMainWindow):
         return widget
 
     # help ----------------------------------------------------------------------------------
-    def show_shortcuts(self) -> None:
-        from sme_review_desktop.ui.workspace.shortcuts import shortcuts_html
+    def show_shortcuts(self) -> QWidget:
+        from sme_review_desktop.ui.workspace.shortcuts import show_shortcuts
 
-        QMessageBox.information(self, "快捷键", shortcuts_html())
+        return show_shortcuts(self)
 
     def show_about(self) -> None:
         from sme_review_desktop.ui.about import AboutDialog

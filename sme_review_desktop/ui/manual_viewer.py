@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from sme_review_desktop.store.paths import resources_dir
+from sme_review_desktop.ui.screen_fit import fit_to_screen
 
 MANUAL_NAME = "用户手册.md"
 ROLE_POSITION = Qt.ItemDataRole.UserRole + 1
@@ -87,7 +88,7 @@ class ManualViewer(QWidget):
         self.headings: list[Heading] = []
         self._natural: dict[str, tuple[int, int]] = {}  # picture → its own size
         self.load(self.path)
-        self.resize(1100, 780)
+        fit_to_screen(self, 1100, 780)
 
     # loading -------------------------------------------------------------------------------
     def load(self, path: Path) -> None:

@@ -37,6 +37,7 @@ from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.export_task import ExportTask
 from sme_review_desktop.ui.messages import show_error, show_exception
 from sme_review_desktop.ui.overview.panel import ChartPanel
+from sme_review_desktop.ui.screen_fit import fit_to_screen
 from sme_review_desktop.ui.tasks import run_task
 
 POLL_MS = 3000
@@ -65,7 +66,7 @@ class OverviewWindow(QWidget):
         self._again = False  # a change arrived while counting: count once more after
         self._generation = 0
         self._mark: tuple[int, int] | None = None
-        self.resize(1100, 760)
+        fit_to_screen(self, 1100, 760)
 
         self.scope = QComboBox()
         self.scope.setMinimumContentsLength(26)

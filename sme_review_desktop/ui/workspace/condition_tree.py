@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTreeView, QWidget
 
 from sme_review_desktop.review.walkthrough import DECISIONS, Workspace
@@ -33,15 +33,31 @@ class ConditionTree(QTreeView):
         self.model_ = QStandardItemModel(self)
         self.setModel(self.model_)
         self.setHeaderHidden(True)
+        # The whole clause is the row's text, elided at the pane's edge (wider pane, more
+        # text), never cut at a fixed 28 characters; the tooltip holds it whole with the app's
+        # reason. (A QTreeView cannot grow a row's height for wrapped text.)
         self.setUniformRowHeights(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.header().setStretchLastSection(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the walk-through
+        # The tree never has the focus, so its selection is drawn in the inactive colour,
+        # which on most styles is barely visible: draw it as if active.
+        palette = self.palette()
+        for role in (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText):
+            palette.setColor(
+                QPalette.ColorGroup.Inactive, role, palette.color(QPalette.ColorGroup.Active, role)
+            )
+        self.setPalette(palette)
         self._index: dict[tuple[int, int], QModelIndex] = {}
+        self.current: tuple[int, int] | None = None
         self.clicked.connect(self._on_clicked)
 
     def populate(self, ws: Workspace, items: list[ItemResult]) -> None:
         self.model_.clear()
         self._index.clear()
+        self.current = None
         articles: dict[int, QStandardItem] = {}
         for n, item in enumerate(items):
             art = articles.get(item.article)
@@ -82,7 +98,7 @@ class ConditionTree(QTreeView):
                 suggestion = "需判断" if part.judge else part.verdict.label
                 recheck = " ⚠需重新核对" if state.needs_recheck else ""
                 child.setText(
-                    f"{decision_mark(state.decision)} {part.text[:28]}{'…' if len(part.text) > 28 else ''}"
+                    f"{decision_mark(state.decision)} {part.text}"
                     f"  〔{suggestion}〕{' ' + DECISIONS[state.decision] if state.decision else ''}{recheck}"
                 )
                 child.setToolTip(as_rich(f"{part.text}\n{part.reason}"))
@@ -90,10 +106,26 @@ class ConditionTree(QTreeView):
                     child.setForeground(QBrush(COLOURS[state.decision]))
 
     def select(self, item_index: int, clause_index: int) -> None:
-        index = self._index.get((item_index, clause_index)) or self._index.get((item_index, -1))
-        if index is not None:
-            self.setCurrentIndex(index)
-            self.scrollTo(index)
+        """Follow the walk-through: the current clause selected, its item marked ▶ in bold."""
+        key = (item_index, clause_index) if (item_index, clause_index) in self._index else None
+        key = key or ((item_index, -1) if (item_index, -1) in self._index else None)
+        if key is None:
+            return
+        if self.current is not None and self.current[0] != item_index:
+            self._mark(self.current[0], False)
+        self._mark(item_index, True)
+        self.current = key
+        index = self._index[key]
+        self.setExpanded(index.parent(), True)
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
+
+    def _mark(self, item_index: int, on: bool) -> None:
+        node = self.model_.itemFromIndex(self._index[(item_index, -1)])
+        font = node.font()
+        font.setBold(on)
+        node.setFont(font)
+        node.setBackground(QBrush(QColor("#dbe7f7")) if on else QBrush())
 
     def _on_clicked(self, index: QModelIndex) -> None:
         pos = index.data(ROLE_POS)

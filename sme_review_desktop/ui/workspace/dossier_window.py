@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -36,6 +36,8 @@ from sme_review_desktop.text.numbering import clause_label
 from sme_review_desktop.text.safe_text import as_rich, rich, visible
 from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
+from sme_review_desktop.ui.screen_fit import fit_to_screen, remember_splitter
+from sme_review_desktop.ui.workspace import keys
 from sme_review_desktop.ui.workspace.commands import (
     LinkEvidence,
     SetDecision,
@@ -47,7 +49,6 @@ from sme_review_desktop.ui.workspace.condition_tree import ConditionTree
 from sme_review_desktop.ui.workspace.evidence_panel import EvidencePanel
 from sme_review_desktop.ui.workspace.item_panel import ItemPanel
 from sme_review_desktop.ui.workspace.measure_pane import MeasurePane
-from sme_review_desktop.ui.workspace.shortcuts import SHORTCUTS
 
 
 class DossierWindow(QMainWindow):
@@ -62,11 +63,12 @@ class DossierWindow(QMainWindow):
         self.items: list[ItemResult] = self.ws.items()
         self.item_index = 0
         self.clause_index = 0
-        self.resize(1366, 740)
+        fit_to_screen(self, 1366, 740)
         self._build()
         self._bind_keys()
         self._load_version_widgets()
         self.show_current()
+        self.item_panel.setFocus()
         follow(store, self.on_changes)
 
     # Its own ticks, notes and links it shows already; these it learns from other windows.
@@ -108,6 +110,8 @@ class DossierWindow(QMainWindow):
         split.addWidget(self.evidence)
         split.setSizes([330, 520, 500])
         split.setChildrenCollapsible(False)
+        remember_splitter(split, "dossier/panes")
+        self.panes = split
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(top)
@@ -120,6 +124,7 @@ class DossierWindow(QMainWindow):
         self.measure_dock.setObjectName("measure")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.measure_dock)
         self.measure_dock.hide()
+        self.measure_dock.visibilityChanged.connect(self._measure_shown)
 
         files = self.menuBar().addMenu("文件(&F)")
         self.save_form_action = files.addAction("另存申报数据表原件…")
@@ -137,31 +142,8 @@ class DossierWindow(QMainWindow):
         view.addAction("本单位审计记录…").triggered.connect(self.show_audit)
 
     def _bind_keys(self) -> None:
-        handlers = {
-            "next_item": lambda: self.go_to(self.item_index + 1, 0),
-            "prev_item": lambda: self.go_to(self.item_index - 1, 0),
-            "next_clause": lambda: self.move_clause(1),
-            "prev_clause": lambda: self.move_clause(-1),
-            "met": lambda: self.decide("met"),
-            "unmet": lambda: self.decide("unmet"),
-            "fix": lambda: self.decide("fix"),
-            "clear": lambda: self.decide(None),
-            "accept": self.accept_suggestions,
-            "evidence": self.focus_evidence,
-            "link": self.evidence.link_current,
-            "note": self.item_panel.note.setFocus,
-            "measure": lambda: self.measure_dock.setVisible(not self.measure_dock.isVisible()),
-            "complete": self.mark_complete,
-        }
-        self.shortcuts: dict[str, QShortcut] = {}
-        for name, key, _text in SHORTCUTS:
-            if name in handlers:
-                sc = QShortcut(QKeySequence(key), self)
-                sc.activated.connect(handlers[name])
-                self.shortcuts[name] = sc
-        QShortcut(QKeySequence("Escape"), self.item_panel.note).activated.connect(
-            self.tree.setFocus
-        )
+        self.shortcuts = keys.bind(self)
+        keys.help_action(self)
 
     # state ---------------------------------------------------------------------------------
     def _load_version_widgets(self) -> None:
@@ -284,7 +266,7 @@ class DossierWindow(QMainWindow):
         self.measure.show_article(item.article) if self.measure_dock.isVisible() else None
         self.statusBar().showMessage(
             f"{clause_label(item.article, item.item)}　第{self.item_index + 1}/{len(self.items)}项　"
-            f"评审人：{self.actor}　（帮助 → 快捷键）"
+            f"评审人：{self.actor}　（F1 快捷键）"
         )
 
     def _item_text(self, item: ItemResult) -> str:
@@ -298,9 +280,18 @@ class DossierWindow(QMainWindow):
         return "".join(art.paragraphs)
 
     def focus_evidence(self) -> None:
+        self.item_panel.flush_note()
         self.evidence.tree.setFocus()
         if self.evidence.current_id is None:
             self.evidence.select_first()
+
+    def toggle_measure(self) -> None:
+        self.measure_dock.setVisible(not self.measure_dock.isVisible())
+
+    def _measure_shown(self, visible: bool) -> None:
+        """M opens the measure at the current article, not where it was last left."""
+        if visible and self.items:
+            self.measure.show_article(self.current_item.article)
 
     # changes -------------------------------------------------------------------------------
     def _push(self, command: StoreCommand) -> None:

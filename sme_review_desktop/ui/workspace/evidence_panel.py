@@ -45,6 +45,8 @@ from sme_review_desktop.store.evidence import EvidenceStore
 from sme_review_desktop.text.numbering import chinese_numeral
 from sme_review_desktop.text.safe_text import as_rich, rich, visible
 from sme_review_desktop.ui.messages import show_error
+from sme_review_desktop.ui.screen_fit import remember_splitter
+from sme_review_desktop.ui.workspace.pdf_zoom import PdfZoomBar
 
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
@@ -97,20 +99,24 @@ class EvidencePanel(QWidget):
         self.open_external.setEnabled(False)
         self.open_external.clicked.connect(self._open_externally)
         controls = QHBoxLayout()
-        controls.addWidget(self.page)
-        controls.addStretch()
         controls.addWidget(self.open_external)
+        controls.addStretch()
         controls.addWidget(self.link_file)
         controls.addWidget(self.link_page)
+        self.zoom = PdfZoomBar(self.pdf_view, self.page)
         preview = QWidget()
         pv = QVBoxLayout(preview)
         pv.setContentsMargins(0, 0, 0, 0)
         pv.addLayout(controls)
+        pv.addWidget(self.zoom)
         pv.addWidget(self.stack)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
         split.addWidget(preview)
-        split.setSizes([220, 480])
+        split.setSizes([260, 440])
+        split.setChildrenCollapsible(False)
+        remember_splitter(split, "dossier/evidence")
+        self.split = split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
@@ -168,6 +174,24 @@ class EvidencePanel(QWidget):
             if group.rowCount():
                 self.tree.setCurrentIndex(group.child(0).index())
                 return
+
+    def _file_indexes(self) -> list[QModelIndex]:
+        return [
+            self.model.item(r).child(c).index()
+            for r in range(self.model.rowCount())
+            for c in range(self.model.item(r).rowCount())
+        ]
+
+    def step_file(self, step: int) -> None:
+        """↓/↑ in the list: the next file, over the material groups' headings."""
+        files = self._file_indexes()
+        if not files:
+            return
+        ids = [i.data(ROLE_ID) for i in files]
+        at = ids.index(self.current_id) if self.current_id in ids else -1
+        target = files[max(0, min(at + step, len(files) - 1))] if at >= 0 else files[0]
+        self.tree.setCurrentIndex(target)
+        self.tree.scrollTo(target)
 
     def open_at(self, evidence_id: int, page: int | None) -> None:
         for r in range(self.model.rowCount()):

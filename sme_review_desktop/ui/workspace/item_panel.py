@@ -116,7 +116,9 @@ class ItemPanel(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The clauses' pane holds the focus during the walk-through (Esc comes back here), so
+        # ↑/↓ are known to mean clauses and not a list that happened to keep the focus.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         self.title = QLabel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sme_review_desktop.review.measure_html import measure_html
@@ -17,9 +18,11 @@ class MeasurePane(QTextBrowser):
         self.show_article(None)
 
     def show_article(self, article: int | None) -> None:
-        if article == self.current and self.toPlainText():
-            return
-        self.current = article
-        self.setHtml(measure_html(self.book, highlight=article))
+        if article != self.current or not self.toPlainText():
+            self.current = article
+            self.setHtml(measure_html(self.book, highlight=article))
         if article is not None:
+            # Scrolled again even when unchanged: a pane just shown has only now been laid
+            # out, and an anchor scrolled to while hidden left it at 第一章.
             self.scrollToAnchor(f"a{article}")
+            QTimer.singleShot(0, lambda: self.scrollToAnchor(f"a{article}"))
