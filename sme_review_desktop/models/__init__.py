@@ -19,7 +19,7 @@ from sme_review_desktop.models.outcome import (
     Publicity,
     ReportDue,
 )
-from sme_review_desktop.models.review import ConditionCheck, EvidenceLink
+from sme_review_desktop.models.review import ConditionCheck, EvidenceLink, FindingNote
 from sme_review_desktop.models.rounds import Round, RulebookRecord
 from sme_review_desktop.models.scoring import Conflict, Criterion, Expert, Score
 
@@ -39,6 +39,7 @@ __all__ = [
     "EvidenceBlob",
     "EvidenceFile",
     "EvidenceLink",
+    "FindingNote",
     "Expert",
     "HolidayDay",
     "Objection",
