@@ -52,7 +52,9 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("finding_note", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_finding_note_dossier_id"), ["dossier_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_finding_note_dossier_id"), ["dossier_id"], unique=False
+        )
 
 
 def downgrade() -> None:
