@@ -34,7 +34,14 @@ MIN_OVERRIDE_CHARS = 10
 
 
 class ApprovalRefused(ScoringError):
-    """拟认定 refused: the record does not support it (and no valid exception was given)."""
+    """拟认定 refused: the record does not support it (and no valid exception was given).
+
+    ``overridable`` is False for a legal bar, which no 例外认定 can lift.
+    """
+
+    def __init__(self, message: str, *, overridable: bool = True) -> None:
+        super().__init__(message)
+        self.overridable = overridable
 
 
 @dataclass(frozen=True)
@@ -174,7 +181,9 @@ def check_approval(
     names = "；".join(f"{n}. {u.message}" for n, u in enumerate(unmet, start=1))
     bars = [u for u in unmet if not u.overridable]
     if bars:
-        raise ApprovalRefused(f"不能拟认定，存在法定不得认定的情形（不可例外认定）：{names}")
+        raise ApprovalRefused(
+            f"不能拟认定，存在法定不得认定的情形（不可例外认定）：{names}", overridable=False
+        )
     if override is None:
         raise ApprovalRefused(
             f"不能拟认定，以下条件未满足：{names}。如确需认定，请以例外认定写明理由"
@@ -245,3 +254,19 @@ def flagged_approvals(session: Session, round_id: int) -> list[FlaggedApproval]:
             )
         )
     return out
+
+
+def round_exceptions(session: Session, round_id: int) -> dict[int, str]:
+    """The round's approvals recorded as exceptions (例外认定), with their reasons."""
+    return {
+        dossier_id: reason or ""
+        for dossier_id, reason in session.execute(
+            select(Decision.dossier_id, Decision.override_reason)
+            .join(Dossier, Dossier.id == Decision.dossier_id)
+            .where(
+                Dossier.round_id == round_id,
+                Decision.decision == "approved",
+                Decision.override_reason.is_not(None),
+            )
+        ).tuples()
+    }

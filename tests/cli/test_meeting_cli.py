@@ -64,6 +64,22 @@ def test_meeting_to_finalisation(tmp_path: Path) -> None:
     assert len({d["rank"] for d in summary["dossiers"]}) == 2  # two groups of ties
     assert load_workbook(summary_xlsx).sheetnames == ["汇总", *EXPERTS]
 
+    # 拟认定 follows from the record: the walk-through, item by item, from the CLI.
+    for item in run_json(data, "review", "show", "--round", "1", "--uscc", first)["items"]:
+        done = run_json(
+            data,
+            "review",
+            "set",
+            "--round",
+            "1",
+            "--uscc",
+            first,
+            "--item",
+            f"{item['article']}.{item['item']}",
+            "--conclusion",
+            "met",
+        )
+        assert done["ok"]
     assert run_json(
         data, "decide", "--round", "1", "--uscc", first, "--decision", "approved", "--reason", "优"
     )["ok"]
@@ -199,7 +215,18 @@ def test_certificate_with_a_missing_glyph_exits_non_zero_and_writes_nothing(
     data = tmp_path / "data"
     run_json(data, "demo")
     uscc = run_json(data, "evaluate", "--round", "1")["dossiers"][0]["uscc"]
-    run_json(data, "decide", "--round", "1", "--uscc", uscc, "--decision", "approved")
+    run_json(
+        data,
+        "decide",
+        "--round",
+        "1",
+        "--uscc",
+        uscc,
+        "--decision",
+        "approved",
+        "--override",
+        "测试：本用例只检验证书缺字",
+    )
     run_json(data, "publicity", "start", "--round", "1", "--start", "2026-09-28")
     run_json(data, "finalize", "--round", "1", "--date", "2026-10-12")
     store = locate(data).open()  # the CLI's store: SQLite, or the server it was given
