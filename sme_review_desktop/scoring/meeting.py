@@ -7,14 +7,19 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from sme_review_desktop.models import ConditionCheck, Decision, Dossier
+from sme_review_desktop.models import ConditionCheck, Dossier
 from sme_review_desktop.review.evaluation import evaluate_round
 from sme_review_desktop.review.finding_record import round_findings
 from sme_review_desktop.review.findings import Finding
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import get_rulebook
-from sme_review_desktop.scoring.approval import ScoreProgress, approval_unmet, score_progress
+from sme_review_desktop.scoring.approval import (
+    ScoreProgress,
+    approval_unmet,
+    round_exceptions,
+    score_progress,
+)
 from sme_review_desktop.scoring.summary import DossierScores, score_summary
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain
@@ -84,13 +89,7 @@ def meeting_slides(store: Store, round_id: int) -> list[Slide]:
             select(ConditionCheck).join(Dossier).where(Dossier.round_id == round_id)
         ):
             checks.setdefault(c.dossier_id, []).append(c)
-        exceptions = dict(
-            session.execute(
-                select(Decision.dossier_id, Decision.override_reason)
-                .join(Dossier)
-                .where(Dossier.round_id == round_id, Decision.override_reason.is_not(None))
-            ).tuples()
-        )
+        exceptions = round_exceptions(session, round_id)
         unmet = {
             d.id: [u.message for u in approval_unmet(session, rnd, d)]
             for d in session.scalars(select(Dossier).where(Dossier.round_id == round_id))
