@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sme_review_desktop.models import ConditionCheck, Dossier
 from sme_review_desktop.review.evaluation import evaluate_round
 from sme_review_desktop.review.finding_record import round_findings
-from sme_review_desktop.review.findings import Finding
+from sme_review_desktop.review.findings import FINDING_LABELS, Finding
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import get_rulebook
@@ -91,7 +91,10 @@ def meeting_slides(store: Store, round_id: int) -> list[Slide]:
             checks.setdefault(c.dossier_id, []).append(c)
         exceptions = round_exceptions(session, round_id)
         unmet = {
-            d.id: [u.message for u in approval_unmet(session, rnd, d)]
+            # Findings are shown as such: here only what the review and the scores lack.
+            d.id: [
+                u.message for u in approval_unmet(session, rnd, d) if u.code not in FINDING_LABELS
+            ]
             for d in session.scalars(select(Dossier).where(Dossier.round_id == round_id))
         }
     fields = field_catalogue()

@@ -172,3 +172,16 @@ def test_the_publicity_window_lists_exceptions_before_it_starts(
     assert "公示中" in dialog.summary.text()
     dialog.confirm_finalize()
     assert "例外认定" in asked[-1] and "锁定" in asked[-1]
+
+
+@pytest.mark.parametrize(("round_id", "n", "label"), [(2, 7, "注册地不在本市")])
+def test_the_dossier_header_shows_its_findings(
+    qtbot: QtBot, demo_store: Store, round_id: int, n: int, label: str
+) -> None:
+    from sme_review_desktop.ui.workspace.dossier_window import DossierWindow
+
+    row = dossier_summaries(demo_store, round_id)[n]
+    assert [f.label for f in row.findings] == [label]  # the list's column reads the same
+    window = DossierWindow(demo_store, row.dossier_id, "张评审")
+    qtbot.addWidget(window)
+    assert label in window.header.text() and "610402" in window.header.text()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.review import walkthrough as review
+from sme_review_desktop.review.finding_record import round_findings
 from sme_review_desktop.review.walkthrough import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult
 from sme_review_desktop.store.atomic import atomic_path
@@ -169,6 +170,13 @@ class DossierWindow(QMainWindow):
         self.setWindowTitle(f"{visible(ws.platform_name)} — 逐条审核")
         warnings = "".join(
             f"<br><span style='color:#b3261e'>⚠ {rich(w)}</span>" for w in ws.warnings
+        )
+        with self.store.read() as session:  # findings (issue 18): the record's, not this version's
+            found = round_findings(session, ws.round_id, [ws.dossier_id]).get(ws.dossier_id, [])
+        warnings += "".join(
+            f"<br><span style='color:#b3261e'>⚠ <b>{rich(f.label)}</b>：{rich(f.message)}</span>"
+            + (f"（已说明：{rich(f.explained)}）" if f.explained else "")
+            for f in found
         )
         missing = ws.evaluation.missing_materials
         formal = (
