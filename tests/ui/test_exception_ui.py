@@ -185,3 +185,38 @@ def test_the_dossier_header_shows_its_findings(
     window = DossierWindow(demo_store, row.dossier_id, "张评审")
     qtbot.addWidget(window)
     assert label in window.header.text() and "610402" in window.header.text()
+
+
+def test_the_dossier_window_compares_versions_side_by_side(
+    qtbot: QtBot, demo_store: Store, tmp_path: object
+) -> None:
+    import dataclasses
+    from pathlib import Path
+
+    from sme_review_desktop.demo import XIAN, XIAN_BASE, write_package
+    from sme_review_desktop.importing.service import import_paths
+    from sme_review_desktop.rules.rulebook import get_rulebook
+    from sme_review_desktop.ui.workspace.dossier_window import DossierWindow
+
+    fixed = dataclasses.replace(
+        XIAN[9], changes={"staff_total": Decimal("10"), "staff_qualified": Decimal("9")}
+    )
+    pkg = write_package(
+        Path(str(tmp_path)) / "v2", get_rulebook("xian-2018"), fixed, XIAN_BASE, "610113"
+    )
+    (result,) = import_paths(demo_store, 2, [pkg], "秘书")
+    assert result.status == "new_version"
+    row = dossier_summaries(demo_store, 2)[9]
+    window = DossierWindow(demo_store, row.dossier_id, "张评审")
+    qtbot.addWidget(window)
+    dialog = window.show_version_diff()
+    qtbot.addWidget(dialog)
+    table = dialog.figures  # type: ignore[attr-defined]
+    cells = {
+        table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
+        for r in range(table.rowCount())
+    }
+    assert ("9", "10") in cells.values()
+    assert "第十二条" in dialog.verdicts.text() and "不符合 → " in dialog.verdicts.text()  # type: ignore[attr-defined]
+    assert table.item(0, 2).background().color().name() == "#fff2cc"
+    dialog.grab().save(str(Path(str(tmp_path)) / "diff.png"))

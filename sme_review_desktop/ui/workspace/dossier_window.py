@@ -136,6 +136,7 @@ class DossierWindow(QMainWindow):
         view.addAction(self.measure_dock.toggleViewAction())
         self.measure_dock.toggleViewAction().setText("办法原文 (M)")
         view.addAction("本单位审计记录…").triggered.connect(self.show_audit)
+        view.addAction("比较版本…").triggered.connect(self.show_version_diff)
 
     def _bind_keys(self) -> None:
         handlers = {
@@ -251,6 +252,14 @@ class DossierWindow(QMainWindow):
         from sme_review_desktop.ui.trust.audit_window import AuditWindow
 
         window = AuditWindow(self.store, self.ws.platform_name, self, dossier_id=self.dossier_id)
+        window.show()
+        return window
+
+    def show_version_diff(self) -> QWidget:
+        from sme_review_desktop.ui.workspace.version_diff_dialog import VersionDiffDialog
+
+        ws = self.ws
+        window = VersionDiffDialog(self.store, ws.round_id, ws.uscc, ws.versions, self)
         window.show()
         return window
 
