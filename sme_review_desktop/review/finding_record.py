@@ -121,6 +121,7 @@ def _twins(session: Session, rnd: Round, dossier_ids: list[int]) -> dict[int, li
     )
     mine = (
         select(Dossier.id, Dossier.applicant_id, EvidenceFile.sha256, EvidenceFile.rel_path)
+        .select_from(EvidenceFile)
         .join(DossierVersion, DossierVersion.id == EvidenceFile.version_id)
         .join(
             newest,
@@ -144,6 +145,7 @@ def _twins(session: Session, rnd: Round, dossier_ids: list[int]) -> dict[int, li
             EvidenceFile.rel_path,
             DossierVersion.operator_name,
         )
+        .select_from(EvidenceFile)
         .join(DossierVersion, DossierVersion.id == EvidenceFile.version_id)
         .join(other_dossier, other_dossier.id == DossierVersion.dossier_id)
         .join(Applicant, Applicant.id == other_dossier.applicant_id)
