@@ -112,8 +112,9 @@ ROUND_SETTINGS = {
     "certificate_pattern": "证书编号格式，如 {short}示范平台〔{year}〕{seq:03d}号",
     "trim_extremes": "去掉一个最高分和一个最低分（1是，0否）",
     "verify_url": "证书核验网页的网址（以 http 或 https 开头；二维码印为该网址加核验码）",
+    "expected_experts": "拟认定前须有几位专家的完整评分（默认：每位未回避的专家）",
 }
-_INT_SETTINGS = {"publicity_days", "year"}
+_INT_SETTINGS = {"publicity_days", "year", "expected_experts"}
 _BOOL_SETTINGS = {"count_start_day", "trim_extremes"}
 _PHONE_SETTINGS = {"contact_phone", "supervision_phone"}
 # A telephone number as notices print it: digits with - ( ) ， 、 / 转 and spaces, several

@@ -80,7 +80,18 @@ def test_cli_and_window_run_without_a_network(
     cli(data, "evaluate", "--round", "2", "--json")
     code = re.search(r'"uscc": "(\w+)"', capsys.readouterr().out)
     assert code
-    cli(data, "decide", "--round", "2", "--uscc", code.group(1), "--decision", "approved")
+    cli(
+        data,
+        "decide",
+        "--round",
+        "2",
+        "--uscc",
+        code.group(1),
+        "--decision",
+        "approved",
+        "--override",
+        "测试：本用例只检验离线运行",
+    )
     cli(data, "publicity", "start", "--round", "2", "--start", "2026-09-28")
     cli(data, "export", "notice", "--round", "2", "-o", str(tmp_path / "notice.pdf"))
     cli(data, "check")

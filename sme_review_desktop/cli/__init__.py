@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def cmd_demo(args: argparse.Namespace) -> int:
     from sme_review_desktop.demo import load_demo
 
-    ids = load_demo(open_store(args), actor(args))
+    ids = load_demo(open_store(args), actor(args), story=True)
     emit(args, {"rounds": ids}, f"已载入演示数据：认定批次 {'、'.join(map(str, ids))}")
     return 0
 

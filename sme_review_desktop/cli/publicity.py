@@ -52,10 +52,23 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def show_flagged_approvals(args: argparse.Namespace) -> list[dict[str, object]]:
+    """Before the 公示 or 认定: every exception and stale approval, on stderr (stdout is JSON)."""
+    from sme_review_desktop.publicity.service import approvals_to_review
+
+    flagged = approvals_to_review(open_store(args), args.round)
+    if flagged:
+        print("请注意以下拟认定：", file=sys.stderr)
+        for f in flagged:
+            print(f"  {f.text}", file=sys.stderr)
+    return [f.as_json() for f in flagged]
+
+
 def cmd_publicity_start(args: argparse.Namespace) -> int:
     from sme_review_desktop.publicity.service import start_publicity
     from sme_review_desktop.publicity.workdays import format_period
 
+    flagged = show_flagged_approvals(args)
     info = start_publicity(
         open_store(args),
         args.round,
@@ -70,6 +83,7 @@ def cmd_publicity_start(args: argparse.Namespace) -> int:
         "working_days": info.working_days,
         "dossiers": info.dossiers,
         "warnings": info.warnings,
+        "flagged_approvals": flagged,
     }
     emit(
         args,
@@ -100,10 +114,12 @@ def cmd_objection_add(args: argparse.Namespace) -> int:
 def cmd_finalize(args: argparse.Namespace) -> int:
     from sme_review_desktop.publicity.service import finalize
 
+    flagged = show_flagged_approvals(args)
     result = finalize(open_store(args), args.round, args.date, actor(args))
     payload = {
         "certified": [{"uscc": u, "certificate": n} for u, n in result.certified],
         "excluded": [{"uscc": u, "reason": r} for u, r in result.excluded],
+        "flagged_approvals": flagged,
     }
     emit(args, payload, "\n".join(f"{u}\t{n}" for u, n in result.certified) or "没有认定的平台。")
     return 0

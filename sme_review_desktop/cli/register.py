@@ -32,6 +32,7 @@ def cmd_register_list(args: argparse.Namespace) -> int:
                 ],
                 "complaints_last_year": r.complaints_last_year,
                 "revoked_on": r.revoked_on.isoformat() if r.revoked_on else None,
+                "revoke_ground": r.revoke_ground,
             }
             for r in rows
         ],
@@ -66,7 +67,9 @@ def cmd_register_complaint(args: argparse.Namespace) -> int:
 def cmd_register_revoke(args: argparse.Namespace) -> int:
     from sme_review_desktop.register.platforms import revoke
 
-    revoke(open_store(args), args.certificate, args.date, args.reason, actor(args))
+    revoke(
+        open_store(args), args.certificate, args.date, args.reason, actor(args), ground=args.ground
+    )
     emit(args, {"ok": True}, f"已撤销{args.certificate}。")
     return 0
 
@@ -91,3 +94,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--certificate", required=True, help="证书编号 certificate number")
     p.add_argument("--date", required=True, type=iso_date, help="撤销日期 YYYY-MM-DD")
     p.add_argument("--reason", required=True, help="撤销理由 reason")
+    p.add_argument(
+        "--ground",
+        type=int,
+        metavar="ARTICLE",
+        help="撤销依据的条款号（聊城 21 检查不合格 或 22 违法违规；西安 19） the article",
+    )

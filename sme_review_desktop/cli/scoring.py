@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -94,10 +95,27 @@ def cmd_scores_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
+    from sme_review_desktop.scoring.approval import ApprovalRefused
     from sme_review_desktop.scoring.decisions import DECISION_LABELS, decide
 
-    decide(open_store(args), args.round, args.uscc, args.decision, args.reason, actor(args))
-    emit(args, {"ok": True}, f"已记录决定：{DECISION_LABELS[args.decision]}")
+    try:
+        exception = decide(
+            open_store(args),
+            args.round,
+            args.uscc,
+            args.decision,
+            args.reason,
+            actor(args),
+            override=args.override,
+        )
+    except ApprovalRefused as exc:  # the record's answer, not a usage error: status 1
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 1
+    emit(
+        args,
+        {"ok": True, "override": exception},
+        f"已记录决定：{DECISION_LABELS[args.decision]}" + ("（例外认定）" if exception else ""),
+    )
     return 0
 
 
@@ -191,3 +209,8 @@ def add_commands(sub: Any) -> None:
         help="拟认定/不予认定/纳入培育库",
     )
     p.add_argument("--reason", default="", help="理由 reason")
+    p.add_argument(
+        "--override",
+        metavar="理由",
+        help="例外认定：记录不满足条件的拟认定，写明理由（不少于10字） approve as an exception",
+    )

@@ -17,6 +17,7 @@ from sme_review_desktop.exports.notice import check_lines
 from sme_review_desktop.exports.pdf_kit import check_glyphs
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.scoring.approval import round_exceptions
 from sme_review_desktop.scoring.decisions import DECISION_LABELS
 from sme_review_desktop.scoring.experts import expert_names, list_conflicts
 from sme_review_desktop.scoring.summary import score_summary
@@ -34,6 +35,7 @@ def _content(
         rnd = get_round(session, round_id)
         title = f"{get_rulebook(rnd.rulebook_id).city}中小企业公共服务示范平台认定评审会议纪要"
         name = rnd.name
+        exceptions = round_exceptions(session, round_id)
     experts = expert_names(store, round_id)
     conflicts = [[c.expert, c.platform_name, c.reason] for c in list_conflicts(store, round_id)]
     rows = []
@@ -52,8 +54,14 @@ def _content(
                 scores,
                 "—" if s.aggregate is None else str(s.aggregate),
                 "—" if s.rank is None else str(s.rank),
-                DECISION_LABELS.get(s.decision or "", "未决定"),
-                s.reason,
+                DECISION_LABELS.get(s.decision or "", "未决定")
+                + ("（例外认定）" if s.dossier_id in exceptions else ""),
+                s.reason
+                + (
+                    f"（例外认定理由：{exceptions[s.dossier_id]}）"
+                    if s.dossier_id in exceptions
+                    else ""
+                ),
             ]
         )
     return f"{title}（{name}）", experts, conflicts, rows

@@ -12,6 +12,7 @@ from sme_review_desktop.register.platforms import RegisterRow, register_rows
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text import xlsx_text
+from sme_review_desktop.text.numbering import article_label
 
 COLUMNS = [
     "证书编号",
@@ -28,8 +29,9 @@ COLUMNS = [
     "近一年投诉",
     "撤销日期",
     "撤销理由",
+    "撤销依据",
 ]
-WIDTHS = [26, 32, 32, 22, 14, 30, 12, 12, 10, 22, 30, 10, 12, 30]
+WIDTHS = [26, 32, 32, 22, 14, 30, 12, 12, 10, 22, 30, 10, 12, 30, 12]
 
 
 def _duties(items: list[tuple[str, date]]) -> str:
@@ -52,6 +54,7 @@ def _row(r: RegisterRow) -> list[object]:
         r.complaints_last_year,
         r.revoked_on,
         r.revoke_reason,
+        article_label(r.revoke_ground) if r.revoke_ground else ("未登记" if r.revoked_on else ""),
     ]
 
 

@@ -14,7 +14,10 @@ from sme_review_desktop.exports.gov_grid import cn_date
 from sme_review_desktop.exports.pdf_kit import build_a4, check_glyphs, grid, styles
 from sme_review_desktop.models import Certificate
 from sme_review_desktop.publicity.service import get_publicity
+from sme_review_desktop.review.finding_record import round_findings
+from sme_review_desktop.review.findings import Finding
 from sme_review_desktop.review.walkthrough import DECISIONS, Workspace, load_workspace
+from sme_review_desktop.scoring.approval import round_exceptions
 from sme_review_desktop.scoring.decisions import DECISION_LABELS
 from sme_review_desktop.scoring.experts import expert_names, find_dossier
 from sme_review_desktop.scoring.summary import DossierScores, score_summary
@@ -67,6 +70,8 @@ class Outcome:
     scores: DossierScores | None
     certificate: Certificate | None
     publicised: bool
+    exception: str | None = None  # the reason of a 例外认定
+    findings: tuple[Finding, ...] = ()
 
     @property
     def status(self) -> str:
@@ -96,7 +101,11 @@ def load_outcome(store: Store, round_id: int, dossier_id: int) -> Outcome:
         if cert is not None:
             session.expunge(cert)
         publicised = get_publicity(session, round_id) is not None
-    return Outcome(expert_names(store, round_id), summary, cert, publicised)
+        exception = round_exceptions(session, round_id).get(dossier_id)
+        found = round_findings(session, round_id, [dossier_id]).get(dossier_id, [])
+    return Outcome(
+        expert_names(store, round_id), summary, cert, publicised, exception, tuple(found)
+    )
 
 
 def _panel(outcome: Outcome) -> list[Flowable]:
@@ -123,6 +132,8 @@ def _panel(outcome: Outcome) -> list[Flowable]:
     decision = DECISION_LABELS.get(s.decision or "", "未决定") if s else "未决定"
     reason = f"（理由：{_escape(s.reason)}）" if s and s.reason else ""
     story.append(Paragraph(f"评审决定：{decision}{reason}", st["body"]))
+    if outcome.exception:
+        story.append(Paragraph(f"<b>例外认定</b>：{_escape(outcome.exception)}", st["body"]))
     story.append(Paragraph(f"认定状态：{_escape(outcome.status)}", st["body"]))
     return story
 
@@ -176,8 +187,14 @@ def build_story(ws: Workspace, outcome: Outcome | None = None) -> list[Flowable]
     if outcome is not None:
         story.append(Paragraph("四、专家评分与评审决定", st["h2"]))
         story += _panel(outcome)
-    if ws.warnings or ws.evaluation.warnings:
+    findings = outcome.findings if outcome is not None else ()
+    if ws.warnings or ws.evaluation.warnings or findings:
         story.append(Paragraph("五、数据提示", st["h2"]))
+        for f in findings:
+            explained = f"（已说明：{_escape(f.explained)}）" if f.explained else ""
+            story.append(
+                Paragraph(f"· <b>{f.label}</b>：{_escape(f.message)}{explained}", st["body"])
+            )
         for w in [*ws.warnings, *ws.evaluation.warnings]:
             story.append(Paragraph(f"· {_escape(w)}", st["body"]))
     story += [

@@ -63,7 +63,9 @@ def summary(stats: RoundStats) -> str:
     text = (
         f"本批次共收到申报材料{f.received}份，其中材料齐全{f.formal_complete}份；"
         f"系统建议符合{s.get('met', 0)}份、待核{s.get('review', 0)}份、不符合{s.get('unmet', 0)}份。"
-        f"评审决定{decided}，尚未决定{d.get('undecided', 0)}份；"
+        f"评审决定{decided}"
+        + (f"（其中例外认定{f.exceptions}家）" if f.exceptions else "")
+        + f"，尚未决定{d.get('undecided', 0)}份；"
         f"公示{f.publicised}家，认定{f.certified}家。"
     )
     if stats.scoring.panel is not None:

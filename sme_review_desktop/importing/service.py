@@ -307,6 +307,11 @@ def _write(
     if barred:
         form.warnings.append(barred)
         result.warnings.append(barred)
+    region = form.uscc[2:8]
+    if book.region_prefix and not region.startswith(book.region_prefix):  # finding outside_city
+        outside = f"统一社会信用代码的行政区划码为{region}，不在{book.city}（{book.region_prefix}开头）：注册地需核实。"
+        form.warnings.append(outside)
+        result.warnings.append(outside)
     operator = str(form.values["operator_name"])
     dossier, is_new = _dossier_of(session, round_id, form.uscc, operator)
     if not is_new:

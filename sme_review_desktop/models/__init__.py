@@ -20,7 +20,7 @@ from sme_review_desktop.models.outcome import (
     ReportDue,
 )
 from sme_review_desktop.models.people import AppUser, SheetIssue
-from sme_review_desktop.models.review import ConditionCheck, EvidenceLink
+from sme_review_desktop.models.review import ConditionCheck, EvidenceLink, FindingNote
 from sme_review_desktop.models.rounds import Round, RulebookRecord
 from sme_review_desktop.models.scoring import Conflict, Criterion, Expert, Score
 from sme_review_desktop.models.verdict_cache import CachedVerdict
@@ -44,6 +44,7 @@ __all__ = [
     "EvidenceFile",
     "EvidenceLink",
     "Expert",
+    "FindingNote",
     "HolidayDay",
     "Objection",
     "Publicity",

@@ -24,6 +24,10 @@ class Decision(Base):
     decided_by: Mapped[str] = mapped_column(String(100), default="")
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # The dossier version the decision was made on: a newer version makes it stale.
+    decided_on_version: Mapped[int | None]
+    # An approval recorded although the record did not support it (例外认定): the reason.
+    override_reason: Mapped[str | None] = mapped_column(Text)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -68,6 +72,8 @@ class Certificate(Base):
     valid_until: Mapped[date]
     revoked_on: Mapped[date | None]
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    # The article the revocation rests on (聊城 21 or 22, 西安 19); None: not recorded.
+    revoke_ground: Mapped[int | None]
 
 
 class HolidayDay(Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sme_review_desktop.models.base import Base
+from sme_review_desktop.models.base import Base, utcnow
 
 
 class ConditionCheck(Base):
@@ -55,3 +55,24 @@ class EvidenceLink(Base):
     page: Mapped[int | None]
 
     check: Mapped[ConditionCheck] = relationship(back_populates="links")
+
+
+class FindingNote(Base):
+    """A reviewer's mark that a signal finding is explained (e.g. a shared government template).
+
+    ``subject`` names what the finding is about (for duplicate_evidence, the file's SHA-256), so
+    a new duplicate is raised afresh.
+    """
+
+    __tablename__ = "finding_note"
+    __table_args__ = (UniqueConstraint("dossier_id", "code", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    noted_by: Mapped[str] = mapped_column(String(100), default="")
+    noted_at: Mapped[datetime] = mapped_column(default=utcnow)

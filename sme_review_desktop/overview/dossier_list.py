@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from sme_review_desktop.models import ConditionCheck, Decision, Dossier
 from sme_review_desktop.review.evaluation import gc_paused, newest_versions
+from sme_review_desktop.review.finding_record import round_findings
+from sme_review_desktop.review.findings import Finding
 from sme_review_desktop.review.verdict_cache import VerdictCache
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
@@ -36,6 +38,16 @@ class DossierSummary:
     # The list's search text (names, code, pinyin initials), made here off the UI thread;
     # empty: the list makes it itself.
     search: str = ""
+    findings: tuple[Finding, ...] = ()
+    exception: str | None = None  # the reason of a 例外认定 (an approval the record lacked)
+
+    @property
+    def findings_label(self) -> str:
+        return "、".join(f.label + ("（已说明）" if f.explained else "") for f in self.findings)
+
+    @property
+    def blocked(self) -> bool:
+        return any(f.stands for f in self.findings)
 
     @property
     def formal_label(self) -> str:
@@ -67,14 +79,17 @@ def dossier_summaries(
             .where(Dossier.round_id == round_id)
         ).all():
             decided[c.dossier_id][(c.article, c.item)][c.part] = c.decision
-        decisions: dict[int, str] = {
-            dossier_id: decision
-            for dossier_id, decision in conn.execute(
-                select(Decision.dossier_id, Decision.decision)
-                .join(Dossier)
-                .where(Dossier.round_id == round_id)
-            ).all()
-        }
+        decisions: dict[int, str] = {}
+        exceptions: dict[int, str] = {}
+        for dossier_id, decision, exception in conn.execute(
+            select(Decision.dossier_id, Decision.decision, Decision.override_reason)
+            .join(Dossier)
+            .where(Dossier.round_id == round_id)
+        ).all():
+            decisions[dossier_id] = decision
+            if exception:
+                exceptions[dossier_id] = exception
+        found = round_findings(session, round_id)
         completed = set(
             conn.scalars(
                 select(Dossier.id).where(
@@ -121,6 +136,8 @@ def dossier_summaries(
                         v.search_key or name_key(v.platform_name, v.operator_name, v.county),
                         v.uscc,
                     ),
+                    findings=tuple(found.get(v.dossier_id, ())),
+                    exception=exceptions.get(v.dossier_id),
                 )
             )
             if progress and n % 200 == 0:

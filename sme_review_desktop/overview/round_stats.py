@@ -92,6 +92,18 @@ def _funnel(session: Session, rnd: Round, book: Rulebook, verdicts: dict[int, _V
         decision=decision,
         publicised=decision.get("approved", 0) if has_publicity else 0,
         certified=certified,
+        exceptions=int(
+            session.scalar(
+                select(func.count(Decision.id))
+                .join(Dossier, Dossier.id == Decision.dossier_id)
+                .where(
+                    Dossier.round_id == rnd.id,
+                    Decision.decision == "approved",
+                    Decision.override_reason.is_not(None),
+                )
+            )
+            or 0
+        ),
     )
 
 

@@ -54,6 +54,7 @@ class Funnel:
     decision: dict[str, int]  # approved / rejected / pool (the measure's), and undecided
     publicised: int  # on the publicity list (拟认定 once publicity has started)
     certified: int  # a certificate was issued
+    exceptions: int = 0  # approvals recorded as 例外认定 (the record did not support them)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class Funnel:
             "decision": dict(self.decision),
             "publicised": self.publicised,
             "certified": self.certified,
+            "exceptions": self.exceptions,
         }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -31,6 +31,7 @@ from sme_review_desktop.register.platforms import create_duties
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.engine import add_years
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
+from sme_review_desktop.scoring.approval import FlaggedApproval, flagged_approvals
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.database import Store
 
@@ -86,6 +87,23 @@ class PublicityInfo:
     working_days: int
     dossiers: int
     warnings: list[str]
+    flagged: list[FlaggedApproval] = field(default_factory=list)  # exceptions, shown before
+
+
+def approvals_to_review(store: Store, round_id: int) -> list[FlaggedApproval]:
+    """The approvals to show before the 公示 starts or the round is locked: every exception and
+    every approval whose record changed since it was decided (stale)."""
+    with store.read() as session:
+        return flagged_approvals(session, round_id)
+
+
+def _refuse_stale(session: Session, round_id: int, what: str) -> list[FlaggedApproval]:
+    flagged = flagged_approvals(session, round_id)
+    stale = [f for f in flagged if f.stale is not None]
+    if stale:
+        names = "；".join(f"{f.uscc} {f.platform_name}" for f in stale)
+        raise PublicityError(f"以下拟认定作出后申报材料又有新版本，须重新确认后才能{what}：{names}")
+    return flagged
 
 
 def approved_dossiers(session: Session, round_id: int) -> list[Dossier]:
@@ -118,6 +136,7 @@ def start_publicity(
         approved = approved_dossiers(session, round_id)
         if not approved:
             raise PublicityError("本批次还没有“拟认定”的申报材料，无法公示。")
+        flagged = _refuse_stale(session, round_id, "公示")
         count_start = bool(rnd.settings.get("count_start_day", True))
         period = publicity_period(
             start,
@@ -153,10 +172,11 @@ def start_publicity(
                 "end": period.end.isoformat(),
                 "days": n,
                 "dossiers": len(approved),
+                "exceptions": [f.uscc for f in flagged if f.exception],
             },
         )
         return PublicityInfo(
-            round_id, period.start, period.end, n, len(approved), list(period.warnings)
+            round_id, period.start, period.end, n, len(approved), list(period.warnings), flagged
         )
 
 
@@ -256,6 +276,7 @@ def _next_numbers(session: Session, pattern: str, city: str, year: int, count: i
 class FinalizeResult:
     certified: list[tuple[str, str]]  # uscc, certificate number
     excluded: list[tuple[str, str]]  # uscc, why
+    flagged: list[FlaggedApproval] = field(default_factory=list)
 
 
 def finalize(store: Store, round_id: int, certified_on: date, actor: str) -> FinalizeResult:
@@ -281,6 +302,7 @@ def finalize(store: Store, round_id: int, certified_on: date, actor: str) -> Fin
         pending = [o for o in objections if o.upheld is None]
         if pending:
             raise PublicityError(f"还有{len(pending)}条异议尚未处理完毕，请先登记处理结果。")
+        flagged = _refuse_stale(session, round_id, "认定")
         upheld = {o.dossier_id for o in objections if o.upheld}
         certified: list[tuple[str, str]] = []
         excluded: list[tuple[str, str]] = []
@@ -313,9 +335,14 @@ def finalize(store: Store, round_id: int, certified_on: date, actor: str) -> Fin
             actor,
             "round.finalize",
             round_id=round_id,
-            after={"date": certified_on.isoformat(), "certified": certified, "excluded": excluded},
+            after={
+                "date": certified_on.isoformat(),
+                "certified": certified,
+                "excluded": excluded,
+                "exceptions": [f.uscc for f in flagged if f.exception],
+            },
         )
-        return FinalizeResult(certified, excluded)
+        return FinalizeResult(certified, excluded, flagged)
 
 
 def certificate_count(session: Session, round_id: int) -> int:

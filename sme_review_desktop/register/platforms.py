@@ -15,6 +15,7 @@ from sme_review_desktop.rules.engine import add_years
 from sme_review_desktop.rules.rulebook import ReportDuty, get_rulebook
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.database import Store
+from sme_review_desktop.text.numbering import article_label
 
 EXPIRING_DAYS = 90
 
@@ -91,6 +92,7 @@ class RegisterRow:
     complaints_last_year: int
     revoked_on: date | None
     revoke_reason: str
+    revoke_ground: int | None = None  # the article it rests on; None: not recorded
 
 
 def register_rows(store: Store, today: date) -> list[RegisterRow]:
@@ -138,6 +140,7 @@ def register_rows(store: Store, today: date) -> list[RegisterRow]:
                     complaints_last_year=len(complaints),
                     revoked_on=cert.revoked_on,
                     revoke_reason=cert.revoke_reason,
+                    revoke_ground=cert.revoke_ground,
                 )
             )
         return rows
@@ -203,33 +206,56 @@ def add_complaint(
         return None
 
 
-def revoke(store: Store, number: str, revoked_on: date, reason: str, actor: str) -> None:
+def revoke(
+    store: Store,
+    number: str,
+    revoked_on: date,
+    reason: str,
+    actor: str,
+    *,
+    ground: int | None = None,
+) -> None:
+    """Revoke a title; ``ground`` is the article it rests on (聊城 21 or 22, 西安 19), which
+    decides whether it bars re-application (measures.md rule 16)."""
     if not reason.strip():
         raise UserError("撤销必须写明理由。")
     with store.write() as session:
         cert = _certificate(session, number)
+        dossier = session.get(Dossier, cert.dossier_id)
+        assert dossier is not None
+        allowed = get_rulebook(dossier.round.rulebook_id).procedure.ground_articles
+        if ground is not None and ground not in allowed:
+            names = "、".join(f"{article_label(a)}（{a}）" for a in allowed)
+            raise UserError(f"撤销依据只能是本办法的：{names}；不是第{ground}条。")
         if cert.revoked_on is not None:
             raise UserError(f"证书“{number}”已于{cert.revoked_on.isoformat()}撤销。")
         if revoked_on < cert.certified_on:
             raise UserError(
                 f"撤销日期{revoked_on.isoformat()}早于认定日期{cert.certified_on.isoformat()}。"
             )
-        cert.revoked_on, cert.revoke_reason = revoked_on, reason
+        cert.revoked_on, cert.revoke_reason, cert.revoke_ground = revoked_on, reason, ground
         audit.record(
             session,
             actor,
             "register.revoke",
-            after={"number": number, "date": revoked_on.isoformat(), "reason": reason},
+            after={
+                "number": number,
+                "date": revoked_on.isoformat(),
+                "reason": reason,
+                "ground": ground,
+            },
         )
 
 
 def reapplication_bar(session: Session, uscc: str, rulebook_id: str, on: date) -> str | None:
-    """A warning when the applicant's title was revoked and the measure bars it from applying."""
-    bar = get_rulebook(rulebook_id).procedure.reapply_bar_years
+    """An import warning when the applicant's title was revoked within the measure's bar, on a
+    barring ground or on none recorded (rule 16; the finding itself is review/findings')."""
+    procedure = get_rulebook(rulebook_id).procedure
+    bar = procedure.reapply_bar_years
     if not bar:
         return None
     rows = session.execute(
-        select(Certificate.revoked_on, Certificate.number)
+        select(Certificate.revoked_on, Certificate.number, Certificate.revoke_ground)
         .join(Dossier, Dossier.id == Certificate.dossier_id)
         .join(Applicant, Applicant.id == Dossier.applicant_id)
         .join(Round, Round.id == Dossier.round_id)
@@ -239,7 +265,9 @@ def reapplication_bar(session: Session, uscc: str, rulebook_id: str, on: date) -
             Round.rulebook_id == rulebook_id,
         )
     ).all()
-    for revoked_on, number in rows:
+    for revoked_on, number, ground in rows:
+        if ground is not None and ground not in procedure.bar_articles:
+            continue
         if revoked_on is not None and on < add_years(revoked_on, bar):
             return f"该单位的示范平台称号（{number}）已于{revoked_on.isoformat()}撤销，{bar}年内不得申报。"
     return None

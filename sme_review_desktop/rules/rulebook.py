@@ -138,6 +138,10 @@ class Procedure:
     revocation_grounds: tuple[str, ...]
     complaints_per_year: int | None
     raw: dict[str, Any]
+    # The articles a revocation may rest on, and those of them that bar re-application
+    # (聊城 第二十二条 only; measures.md rule 16).
+    ground_articles: tuple[int, ...] = ()
+    bar_articles: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,8 @@ class Rulebook:
     conditions: tuple[ConditionArticle, ...]
     sha256: str
     path: Path
+    # 统一社会信用代码 characters 3–8 of an applicant in the city start with this; "" checks nothing.
+    region_prefix: str = ""
 
     def article(self, number: int) -> Article:
         for chapter in self.chapters:
@@ -321,6 +327,8 @@ def load_rulebook(path: Path) -> Rulebook:
             revocation_grounds=tuple(revocation.get("grounds", ())),
             complaints_per_year=revocation.get("complaints_per_year"),
             raw=proc,
+            ground_articles=tuple(revocation.get("ground_articles", ())),
+            bar_articles=tuple(revocation.get("bar_articles", ())),
         ),
         conditions=tuple(
             ConditionArticle(
@@ -343,6 +351,7 @@ def load_rulebook(path: Path) -> Rulebook:
         ),
         sha256=hashlib.sha256(content).hexdigest(),
         path=path,
+        region_prefix=str(data.get("region_prefix", "")),
     )
 
 

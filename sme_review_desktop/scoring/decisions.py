@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.models import (
     Decision,
+    DossierVersion,
     Round,
 )
+from sme_review_desktop.models.base import utcnow
 from sme_review_desktop.rounds import get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
+from sme_review_desktop.scoring.approval import check_approval
 from sme_review_desktop.scoring.entry import check_open
 from sme_review_desktop.scoring.experts import find_dossier
 from sme_review_desktop.scoring.scheme import ScoringError
@@ -38,11 +41,16 @@ def decide(
     actor: str,
     *,
     expected_revision: int | None = None,
-) -> None:
+    override: str | None = None,
+) -> str | None:
     """The panel's decision: approved (拟认定), rejected (不予认定), pool (纳入培育库, 聊城 only).
 
-    ``expected_revision`` is ``DossierScores.decision_revision`` as the reviewer saw it: a
-    decision changed since is refused with an EditConflict.
+    拟认定 must follow from the record (``approval.check_approval``); ``override`` is the reason
+    of an exception (例外认定) that records it anyway, flagged wherever the decision shows.
+    不予认定 and 纳入培育库 are possible at any time. ``expected_revision`` is
+    ``DossierScores.decision_revision`` as the reviewer saw it: a decision changed since is
+    refused with an EditConflict. Returns the exception's reason when one was recorded (an
+    override given for an approval the record supports is not an exception).
     """
     with store.write() as session:
         rnd = get_round(session, round_id)
@@ -60,7 +68,20 @@ def decide(
             dossier_id=dossier.id,
             touched=lambda e: e.action.startswith(("decision.", "correction.")),
         )
-        write_decision(session, round_id, dossier.id, existing, decision, reason, actor)
+        covered = check_approval(session, rnd, dossier, override) if decision == "approved" else []
+        exception = override.strip() if covered and override else None
+        write_decision(
+            session,
+            round_id,
+            dossier.id,
+            existing,
+            decision,
+            reason,
+            actor,
+            exception=exception,
+            covers=[u.message for u in covered],
+        )
+        return exception
 
 
 def write_decision(
@@ -73,16 +94,32 @@ def write_decision(
     actor: str,
     *,
     action: str = "decision.set",
+    exception: str | None = None,
+    covers: list[str] | None = None,
 ) -> None:
-    """Store a checked decision with its audit entry; a 更正 passes its own action."""
-    before = {"decision": existing.decision, "reason": existing.reason} if existing else None
+    """Store a checked decision with its audit entry; a 更正 passes its own action.
+
+    The decision is dated to the dossier's newest version (a newer one makes it stale);
+    ``exception`` is a 例外认定's reason and ``covers`` what the record lacked.
+    """
+    before: dict[str, object] | None = None
+    if existing is not None:
+        before = {"decision": existing.decision, "reason": existing.reason}
+        if existing.override_reason:
+            before["exception"] = existing.override_reason
+    newest = session.scalar(
+        select(func.max(DossierVersion.number)).where(DossierVersion.dossier_id == dossier_id)
+    )
     if existing is None:
-        session.add(
-            Decision(dossier_id=dossier_id, decision=decision, reason=reason, decided_by=actor)
-        )
-    else:
-        existing.decision, existing.reason, existing.decided_by = decision, reason, actor
-    after = {"decision": decision, "reason": reason}
+        existing = Decision(dossier_id=dossier_id)
+        session.add(existing)
+    existing.decision, existing.reason, existing.decided_by = decision, reason, actor
+    existing.decided_on_version, existing.override_reason = newest, exception
+    existing.decided_at = utcnow()
+    after: dict[str, object] = {"decision": decision, "reason": reason, "version": newest}
+    if exception:
+        after["exception"] = exception
+        after["unmet"] = covers or []
     if action != "decision.set":
         after["correction_reason"] = reason
     audit.record(

@@ -33,6 +33,7 @@ COLUMNS = (
     "审核进度",
     "评分",
     "决定",
+    "提示",
 )
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -155,6 +156,12 @@ class DossierTableModel(QAbstractTableModel):
             return _BRUSHES["unmet"]
         if role == Qt.ItemDataRole.ToolTipRole and col == 5 and r.missing_materials:
             return "缺少材料：" + "、".join(f"第{n}项" for n in r.missing_materials)
+        if role == Qt.ItemDataRole.ForegroundRole and col in (9, 10) and (r.blocked or r.exception):
+            return _BRUSHES["unmet"]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 9 and r.exception:
+            return f"例外认定：{r.exception}"
+        if role == Qt.ItemDataRole.ToolTipRole and col == 10 and r.findings:
+            return "\n".join(f"{f.label}：{f.message}" for f in r.findings)
         return None
 
     @staticmethod
@@ -172,7 +179,8 @@ class DossierTableModel(QAbstractTableModel):
             Verdict(r.suggestion).label,
             "",
             "" if r.score is None else f"{r.score:.2f}",
-            DECISION_LABELS.get(r.decision or "", ""),
+            DECISION_LABELS.get(r.decision or "", "") + ("（例外）" if r.exception else ""),
+            r.findings_label,
         )[col]
 
     @staticmethod

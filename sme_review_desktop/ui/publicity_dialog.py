@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from sme_review_desktop.publicity.service import (
     add_objection,
+    approvals_to_review,
     compute_period,
     finalize,
     publicity_state,
@@ -33,9 +34,10 @@ from sme_review_desktop.publicity.service import (
     start_publicity,
 )
 from sme_review_desktop.publicity.workdays import format_period
+from sme_review_desktop.scoring.approval import FlaggedApproval
 from sme_review_desktop.store.changes import Changes
 from sme_review_desktop.store.database import Store
-from sme_review_desktop.text.safe_text import visible
+from sme_review_desktop.text.safe_text import as_rich, visible
 from sme_review_desktop.ui.changes import follow
 from sme_review_desktop.ui.messages import show_exception
 
@@ -123,8 +125,16 @@ class PublicityDialog(QDialog):
         fb.addLayout(final)
         fb.addWidget(self.outcome_label)
 
+        # Exceptions and approvals whose record changed since: shown before anything acts.
+        self.flagged_label = QLabel()
+        self.flagged_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.flagged_label.setWordWrap(True)
+        self.flagged_label.setStyleSheet("color: #b3261e")
+        self.flagged: list[FlaggedApproval] = []
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.flagged_label)
         layout.addWidget(period_box)
         layout.addWidget(objection_box, 1)
         layout.addWidget(final_box)
@@ -156,6 +166,9 @@ class PublicityDialog(QDialog):
         if state.locked:
             text += f"；已发证书 {state.certificates} 张"
         self.summary.setText(text)
+        self.flagged = [] if state.locked else approvals_to_review(self.store, self.round_id)
+        self.flagged_label.setText(self.flagged_text())
+        self.flagged_label.setVisible(bool(self.flagged))
         self.platform.clear()
         for uscc, name in state.approved:
             self.platform.addItem(name, uscc)
@@ -182,7 +195,25 @@ class PublicityDialog(QDialog):
             f"{period.end.isoformat()}，{format_period(period.start, period.end)}{warn}"
         )
 
+    def flagged_text(self) -> str:
+        if not self.flagged:
+            return ""
+        lines = [f"· {f.text}" for f in self.flagged]
+        stale = any(f.stale for f in self.flagged)
+        tail = "\n须重新确认的拟认定，请在评审会议中重新作出决定后再公示。" if stale else ""
+        return "请注意以下拟认定：\n" + "\n".join(lines) + tail
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Asks the user; tests replace it."""
+        answer = QMessageBox.question(self, title, as_rich(text))  # names are data, not markup
+        return answer == QMessageBox.StandardButton.Yes
+
     def start_publicity(self) -> None:
+        self.flagged = approvals_to_review(self.store, self.round_id)
+        if self.flagged and not self.confirm(
+            "开始公示", self.flagged_text() + "\n\n仍要开始公示吗？"
+        ):
+            return
         try:
             info = start_publicity(
                 self.store,
@@ -240,12 +271,12 @@ class PublicityDialog(QDialog):
         self.refresh()
 
     def confirm_finalize(self) -> None:
-        answer = QMessageBox.question(
-            self,
+        self.flagged = approvals_to_review(self.store, self.round_id)
+        before = self.flagged_text() + "\n\n" if self.flagged else ""
+        if self.confirm(
             "认定并锁定",
-            "认定后将编制证书编号、计算有效期，并锁定本批次的评审、评分和决定。确定吗？",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+            before + "认定后将编制证书编号、计算有效期，并锁定本批次的评审、评分和决定。确定吗？",
+        ):
             self.finalize()
 
     def finalize(self) -> None:

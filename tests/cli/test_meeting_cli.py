@@ -64,6 +64,22 @@ def test_meeting_to_finalisation(tmp_path: Path) -> None:
     assert len({d["rank"] for d in summary["dossiers"]}) == 2  # two groups of ties
     assert load_workbook(summary_xlsx).sheetnames == ["汇总", *EXPERTS]
 
+    # 拟认定 follows from the record: the walk-through, item by item, from the CLI.
+    for item in run_json(data, "review", "show", "--round", "1", "--uscc", first)["items"]:
+        done = run_json(
+            data,
+            "review",
+            "set",
+            "--round",
+            "1",
+            "--uscc",
+            first,
+            "--item",
+            f"{item['article']}.{item['item']}",
+            "--conclusion",
+            "met",
+        )
+        assert done["ok"]
     assert run_json(
         data, "decide", "--round", "1", "--uscc", first, "--decision", "approved", "--reason", "优"
     )["ok"]
@@ -125,7 +141,12 @@ def test_meeting_to_finalisation(tmp_path: Path) -> None:
     run_json(data, "export", "report", "--round", "1", "--uscc", first, "-o", str(report))
     assert report.read_bytes().startswith(b"%PDF")
 
-    register = run_json(data, "register", "list", "--date", "2027-01-05")["platforms"]
+    # The demo's register also holds its 2023 round (demo/story): this round's certificate.
+    def this_round(day: str) -> list[dict[str, object]]:
+        listed = run_json(data, "register", "list", "--date", day)["platforms"]
+        return [r for r in listed if "〔2026〕" in r["certificate"]]
+
+    register = this_round("2027-01-05")
     assert [r["certificate"] for r in register] == [cert["certificate"]]
     # 聊城 第二十条: quarterly, by the 25th of the quarter's last month; 2026Q4 is overdue.
     assert register[0]["reports_overdue"] == [{"period": "2026Q4", "due": "2026-12-25"}]
@@ -140,7 +161,7 @@ def test_meeting_to_finalisation(tmp_path: Path) -> None:
         "--date",
         "2026-12-20",
     )
-    register = run_json(data, "register", "list", "--date", "2027-01-05")["platforms"]
+    register = this_round("2027-01-05")
     assert register[0]["reports_overdue"] == [] and register[0]["status"] == "有效"
     run_json(
         data,
@@ -153,10 +174,10 @@ def test_meeting_to_finalisation(tmp_path: Path) -> None:
         "--reason",
         "弄虚作假",
     )
-    register = run_json(data, "register", "list", "--date", "2027-02-02")["platforms"]
+    register = this_round("2027-02-02")
     assert register[0]["status"] == "已撤销" and register[0]["revoked_on"] == "2027-02-01"
     xlsx = run_json(data, "export", "register", "-o", str(tmp_path / "名录.xlsx"))
-    assert xlsx["count"] == 1
+    assert xlsx["count"] == 4  # with the demo's three of 2023
 
 
 def test_tampered_sheet_exits_non_zero_naming_the_cell(tmp_path: Path) -> None:
@@ -199,7 +220,18 @@ def test_certificate_with_a_missing_glyph_exits_non_zero_and_writes_nothing(
     data = tmp_path / "data"
     run_json(data, "demo")
     uscc = run_json(data, "evaluate", "--round", "1")["dossiers"][0]["uscc"]
-    run_json(data, "decide", "--round", "1", "--uscc", uscc, "--decision", "approved")
+    run_json(
+        data,
+        "decide",
+        "--round",
+        "1",
+        "--uscc",
+        uscc,
+        "--decision",
+        "approved",
+        "--override",
+        "测试：本用例只检验证书缺字",
+    )
     run_json(data, "publicity", "start", "--round", "1", "--start", "2026-09-28")
     run_json(data, "finalize", "--round", "1", "--date", "2026-10-12")
     store = locate(data).open()  # the CLI's store: SQLite, or the server it was given

@@ -28,6 +28,9 @@ def _publish(data: Path, demo_template: Path) -> list[str]:
             "approved",
             "--reason",
             "评审合格",
+            # Not reviewed item by item: this test is about 更正 and the audit log.
+            "--override",
+            "测试：本用例检验更正与审计日志",
         )
         assert proc.returncode == 0, proc.stderr
     run_json(data, "publicity", "start", "--round", "1", "--start", "2026-09-28")

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -24,7 +25,6 @@ from sme_review_desktop.exports.review_report import write_review_report
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.rounds import update_settings
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store, open_store
 
 from .conftest import assert_store_sound, copy_data, run_cli
@@ -45,7 +45,7 @@ def bench(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     store = open_store(template)
     rows = dossier_summaries(store, ROUND)
     for row in rows[:3]:
-        decide(store, ROUND, row.uscc, "approved", "符合条件", "组长")
+        approve(store, ROUND, row.uscc, "符合条件", "组长")
     update_settings(store, ROUND, {"objection_contact": "中小企业科 0635-8888888"}, "秘书")
     start_publicity(store, ROUND, date(2026, 9, 28), "秘书")
     finalize(store, ROUND, date(2026, 10, 12), "局长")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from approval_helpers import approve
 from pypdf import PdfReader
 from sqlalchemy import update
 
@@ -26,7 +27,6 @@ from sme_review_desktop.models import DossierVersion
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.rounds import update_settings
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.scoring.entry import enter_scores
 from sme_review_desktop.scoring.experts import add_expert, declare_conflict
 from sme_review_desktop.store.database import Store
@@ -53,11 +53,12 @@ def documents(demo_store: Store, tmp_path: Path) -> dict[str, Path]:
         )
     for name in ("王一", "李二", "张三"):
         add_expert(store, 1, name, "秘书")
+    update_settings(store, 1, {"expected_experts": "2"}, "秘书")  # 张三 scores none of them
     declare_conflict(store, 1, "张三", rows[1].uscc, "曾任该单位顾问", "秘书")
     for row in rows[:4]:
         for name in ("王一", "李二"):
             enter_scores(store, 1, name, row.uscc, dict.fromkeys(CRITERIA, Decimal(15)), "秘书")
-        decide(store, 1, row.uscc, "approved", "符合认定条件，服务业绩突出", "组长")
+        approve(store, 1, row.uscc, "符合认定条件，服务业绩突出", "组长")
     update_settings(
         store,
         1,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -16,7 +17,6 @@ from sme_review_desktop.demo import load_demo
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.exports.minutes import write_minutes
 from sme_review_desktop.overview.dossier_list import dossier_summaries
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.scoring.entry import enter_scores
 from sme_review_desktop.scoring.experts import add_expert, declare_conflict
 from sme_review_desktop.store.database import Store, open_store
@@ -34,7 +34,7 @@ def meeting(tmp_path: Path) -> Store:
     declare_conflict(store, 1, "张三", rows[0].uscc, "曾任该单位顾问", "秘书")
     for name in ("王一", "李二"):
         enter_scores(store, 1, name, rows[0].uscc, dict.fromkeys(CRITERIA, Decimal(15)), "秘书")
-    decide(store, 1, rows[0].uscc, "approved", "服务业绩突出", "组长")
+    approve(store, 1, rows[0].uscc, "服务业绩突出", "组长")
     return store
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from reportlab import rl_config
@@ -31,7 +32,6 @@ from sme_review_desktop.review.walkthrough import (
     set_note,
 )
 from sme_review_desktop.rounds import update_settings
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 
 RARE = "𠀀"  # CJK Extension B: not in the bundled font
@@ -62,7 +62,7 @@ def _all_embedded(path: Path) -> None:
 def decided(demo_store: Store) -> Store:
     store = demo_store
     for row in dossier_summaries(store, 1)[:3]:
-        decide(store, 1, row.uscc, "approved", "符合条件", "组长")
+        approve(store, 1, row.uscc, "符合条件", "组长")
     update_settings(
         store,
         1,
@@ -255,7 +255,7 @@ def test_review_report_has_items_decisions_notes_and_evidence(
         "营业执照核对无误",
         f"佐证：{evidence.rel_path} 第2页",
         "审核员甲",
-        "未评审",
+        "评审人",  # the other clauses, concluded before 拟认定 (approval_helpers.review_all)
         "签字",
         "专家评分与评审决定",
         "评审决定：拟认定（理由：符合条件）",

@@ -67,6 +67,9 @@ def funnel(store: Store, round_id: int) -> dict[str, Any]:
         "decision": decision,
         "publicised": counted.get("approved", 0) if publicity else 0,
         "certified": len(certificates),
+        "exceptions": sum(
+            1 for x in decisions if x.decision == "approved" and x.override_reason is not None
+        ),
     }
 
 

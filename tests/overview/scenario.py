@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from approval_helpers import approve, review_all
 from sqlalchemy import select
 
 from sme_review_desktop.models import Applicant, Dossier
@@ -104,7 +105,21 @@ def build_scenario(store: Store) -> None:
                 total += 20  # far from the others: the outlier flag
             enter_scores(store, LIAOCHENG, name, code, _points(Decimal(total)), actor)
     for n, decision in DECISIONS.items():
-        decide(store, LIAOCHENG, lc_codes[n], decision, "评审组意见", "组长")
+        if decision != "approved":
+            decide(store, LIAOCHENG, lc_codes[n], decision, "评审组意见", "组长")
+        elif n in (1, 4):  # a reviewer ticked 不符合: the panel overrules, as an exception
+            review_all(store, LIAOCHENG, lc_codes[n])
+            decide(
+                store,
+                LIAOCHENG,
+                lc_codes[n],
+                "approved",
+                "评审组意见",
+                "组长",
+                override="专家组复核现场后认为该项实际符合",
+            )
+        else:
+            approve(store, LIAOCHENG, lc_codes[n], "评审组意见", "组长")
 
     start_publicity(store, LIAOCHENG, date(2026, 9, 1), actor, assume_weekends=True)
     add_objection(
@@ -121,7 +136,7 @@ def build_scenario(store: Store) -> None:
 
     xian_codes = codes(store, XIAN)
     for code in xian_codes[:2]:
-        decide(store, XIAN, code, "approved", "评审合格", "组长")
+        approve(store, XIAN, code, "评审合格", "组长")
     decide(store, XIAN, xian_codes[2], "rejected", "不符合条件", "组长")
     start_publicity(store, XIAN, date(2026, 12, 1), actor, assume_weekends=True)
     finalize(store, XIAN, date(2027, 1, 10), "局长")

@@ -60,6 +60,7 @@ def test_round_stats_json_equals_the_rows_counted_one_by_one(
     # What the scenario did, by hand: 10 decisions, one approved dossier's objection upheld.
     assert got["funnel"]["decision"] == {"approved": 5, "rejected": 3, "pool": 2, "undecided": 2}
     assert (got["funnel"]["publicised"], got["funnel"]["certified"]) == (5, 4)
+    assert got["funnel"]["exceptions"] == 2  # the two the panel approved against a 不符合 tick
     assert (got["funnel"]["received"], got["funnel"]["formal_complete"]) == (12, 11)
 
     shortfalls = {

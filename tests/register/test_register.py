@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from approval_helpers import approve
 from sqlalchemy import select
 
 from sme_review_desktop.errors import NotFound, UserError
@@ -23,7 +24,6 @@ from sme_review_desktop.register.platforms import (
     year_before,
 )
 from sme_review_desktop.rules.rulebook import ReportDuty, get_rulebook
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 
 LIAOCHENG, XIAN = 1, 2  # the demo's rounds
@@ -39,7 +39,7 @@ def _certify(store: Store, round_id: int, certified_on: date, n: int = 1) -> lis
     """Approve the round's first ``n`` dossiers, publicise them and certify them on a date."""
     codes = [s.uscc for s in dossier_summaries(store, round_id)[:n]]
     for code in codes:
-        decide(store, round_id, code, "approved", "评审合格", "组长")
+        approve(store, round_id, code, "评审合格", "组长")
     publicised = certified_on - timedelta(days=30)
     start_publicity(store, round_id, publicised, "秘书", assume_weekends=True)
     return finalize(store, round_id, certified_on, "局长").certified
@@ -379,7 +379,12 @@ def test_revocation_needs_a_reason_and_happens_once(demo: Store) -> None:
     with demo.read() as session:
         entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert entry is not None and entry.action == "register.revoke"
-        assert entry.after == {"number": number, "date": "2027-03-01", "reason": "一年内三次被投诉"}
+        assert entry.after == {
+            "number": number,
+            "date": "2027-03-01",
+            "reason": "一年内三次被投诉",
+            "ground": None,
+        }
 
 
 def test_liaocheng_revocation_bars_reapplication_for_three_years(demo: Store) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from approval_helpers import approve
 from sqlalchemy import select, text
 
 from sme_review_desktop import demo
@@ -118,7 +119,7 @@ def test_a_stale_note_is_refused(stores: tuple[Store, Store]) -> None:
 def test_a_stale_decision_is_refused(stores: tuple[Store, Store]) -> None:
     a, b = stores
     row_a, row_b = score_summary(a, ROUND)[0], score_summary(b, ROUND)[0]
-    decide(a, ROUND, row_a.uscc, "approved", "条件均符合", "甲评审", expected_revision=0)
+    approve(a, ROUND, row_a.uscc, "条件均符合", "甲评审", expected_revision=0)
     with pytest.raises(EditConflict, match="该单位的认定决定已被其他评审人修改（甲评审于"):
         decide(
             b,

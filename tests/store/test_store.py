@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from server_databases import sqlite_only
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from sme_review_desktop.errors import StoreError
 from sme_review_desktop.store.database import Store, head_revision, open_store
@@ -160,3 +161,38 @@ def test_upgrading_to_0005_fills_the_search_keys_of_existing_versions(demo_store
         assert list((folder / "backups").glob("升级前备份-0004-*.sqlite3"))
     finally:
         store.close()
+
+
+@sqlite_only("downgrades the file with Alembic")
+def test_upgrading_to_0006_dates_each_decision_to_its_version(demo_store: Store) -> None:
+    """A decision stored before 0006 is dated to the newest version imported before it."""
+    from alembic import command
+
+    from sme_review_desktop.models import Decision
+    from sme_review_desktop.scoring.decisions import decide
+    from sme_review_desktop.store.database import _alembic_config
+
+    approve(demo_store, 1, _first_code(demo_store))
+    decide(demo_store, 2, _first_code(demo_store, 2), "rejected", "不符合", "组长")
+    folder = demo_store.data_dir
+    cfg = _alembic_config()
+    with demo_store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+    demo_store.close()
+    store = open_store(folder)
+    try:
+        with store.read() as session:
+            rows = session.scalars(select(Decision)).all()
+            assert [(d.decided_on_version, d.override_reason) for d in rows] == [
+                (1, None),
+                (1, None),
+            ]
+    finally:
+        store.close()
+
+
+def _first_code(store: Store, round_id: int = 1) -> str:
+    from sme_review_desktop.overview.dossier_list import dossier_summaries
+
+    return dossier_summaries(store, round_id)[0].uscc

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -44,8 +45,8 @@ def _published(store: Store) -> list[str]:
     add_expert(store, ROUND, "王一", "秘书")
     for code, pts in zip(codes, (90, 85, 60), strict=True):
         enter_scores(store, ROUND, "王一", code, {"综合评价": Decimal(pts)}, "秘书")
-    decide(store, ROUND, codes[0], "approved", "评审合格", "组长")
-    decide(store, ROUND, codes[1], "approved", "评审合格", "组长")
+    approve(store, ROUND, codes[0], "评审合格", "组长")
+    approve(store, ROUND, codes[1], "评审合格", "组长")
     decide(store, ROUND, codes[2], "rejected", "服务能力不足", "组长")
     start_publicity(store, ROUND, date(2026, 9, 28), "秘书")
     return codes
@@ -54,7 +55,7 @@ def _published(store: Store) -> list[str]:
 # frozen results and 更正 -------------------------------------------------------------------
 def test_before_publicity_scores_and_decisions_change_directly(demo_store: Store) -> None:
     code = dossier_summaries(demo_store, ROUND)[0].uscc
-    decide(demo_store, ROUND, code, "approved", "评审合格", "组长")
+    approve(demo_store, ROUND, code, "评审合格", "组长")
     decide(demo_store, ROUND, code, "rejected", "复核不合格", "组长")
     with pytest.raises(UserError, match="无需更正"):
         correct_decision(demo_store, ROUND, code, "approved", "复核后改为拟认定", "组长")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from approval_helpers import review_all
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -53,6 +54,7 @@ def test_every_open_window_shows_what_another_changed(
     qtbot.waitUntil(lambda: _row(main, first.dossier_id).score is not None)
 
     # The meeting: a decision shows in the main list and in the publicity dialog.
+    review_all(store, 1, first.uscc)  # the rest of the walk-through, so 拟认定 may follow
     meeting.reason.setText("评审组一致同意")
     meeting.record("approved")
     qtbot.waitUntil(lambda: _row(main, first.dossier_id).decision == "approved")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from approval_helpers import review_all
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -58,6 +59,7 @@ def test_a_meeting_from_scores_to_decisions(qtbot: QtBot, demo_store: Store) -> 
     for name, total in zip(EXPERTS, (70, 72, 74, 76, 78), strict=True):
         enter_scores(demo_store, round_id, name, second.uscc, _points(total), "秘书")
 
+    review_all(demo_store, round_id, first.uscc)  # 拟认定 follows from the walk-through
     meeting = MeetingWindow(demo_store, round_id, "组长")
     qtbot.addWidget(meeting)
     meeting.show()

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from matplotlib.artist import Artist
 from overview.large import build_large
 from overview.scenario import AS_OF, build_scenario
@@ -23,7 +24,6 @@ from sme_review_desktop.overview.charts.catalogue import OVERALL_CHARTS, ROUND_C
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.overview.stats_model import RoundStats
 from sme_review_desktop.rounds import create_round
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store, open_store
 from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.main_window import MainWindow
@@ -174,7 +174,7 @@ def test_the_charts_follow_changes_to_the_data(qtbot: QtBot, main_window: MainWi
     assert isinstance(window.stats, RoundStats)
     assert window.stats.funnel.decision["approved"] == 0
     code = dossier_summaries(main_window.store, 1)[0].uscc
-    decide(main_window.store, 1, code, "approved", "符合条件", "组长")  # as another window would
+    approve(main_window.store, 1, code, "符合条件", "组长")  # as another window would
     window.poll()  # what the timer does every few seconds
     qtbot.waitUntil(
         lambda: (

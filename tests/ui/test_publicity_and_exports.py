@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from approval_helpers import approve
 from pypdf import PdfReader
 from PySide6.QtCore import QDate
 from PySide6.QtPrintSupport import QPrinter
@@ -13,7 +14,6 @@ from pytestqt.qtbot import QtBot
 from sme_review_desktop.exports.certificates import OverlayLayout
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.register.platforms import register_rows
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.settings import Settings
 from sme_review_desktop.ui.main_window import MainWindow
@@ -26,7 +26,7 @@ from sme_review_desktop.ui.register_window import RegisterWindow
 def _approve_two(store: Store) -> list[str]:
     rows = dossier_summaries(store, 1)[:2]
     for r in rows:
-        decide(store, 1, r.uscc, "approved", "符合条件", "组长")
+        approve(store, 1, r.uscc, "符合条件", "组长")
     return [r.uscc for r in rows]
 
 

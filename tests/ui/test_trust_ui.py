@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -15,7 +16,6 @@ from sqlalchemy import select
 
 from sme_review_desktop.models import Decision, EvidenceBlob
 from sme_review_desktop.publicity.service import start_publicity
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store import backups
 from sme_review_desktop.store.audit_view import audit_rows
 from sme_review_desktop.store.evidence import EvidenceStore
@@ -39,7 +39,7 @@ def _menu(window: MainWindow, title: str) -> list[str]:
 def _approve_and_publish(window: MainWindow, n: int = 2) -> list[str]:
     codes = [window.list.model.summary(r).uscc for r in range(n)]
     for code in codes:
-        decide(window.store, 1, code, "approved", "评审合格", "组长")
+        approve(window.store, 1, code, "评审合格", "组长")
     start_publicity(window.store, 1, date(2026, 9, 28), "秘书")
     return codes
 

@@ -74,8 +74,10 @@ def test_welcome_opens_the_demo_off_the_ui_thread(qtbot: QtBot, tmp_path: Path) 
     assert store is not None
     try:
         assert dialog.result() == QDialog.DialogCode.Accepted
-        assert [r.rulebook_id for r in list_rounds(store)] == ["liaocheng-2021", "xian-2018"]
-        assert sum(r.dossier_count for r in list_rounds(store)) == 24
+        # This year's two rounds, and the story's certified 聊城 round of 2023 (demo/story).
+        rounds = list_rounds(store)
+        assert [r.rulebook_id for r in rounds] == ["liaocheng-2021", "xian-2018", "liaocheng-2021"]
+        assert [r.dossier_count for r in rounds] == [12, 12, 3] and rounds[2].locked
         assert store.data_dir == data / "demo"  # apart from the reviewer's real work
         assert not (data / "store.sqlite3").exists()
         assert Settings.load(data).reviewer_name == "王评审"

@@ -1,7 +1,7 @@
 """the server's people, the score sheets issued, and the OS account beside each audit entry
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006_approval_record
 Create Date: 2026-12-04 18:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006_approval_record"
 branch_labels = None
 depends_on = None
 

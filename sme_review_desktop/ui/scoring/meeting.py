@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,6 +27,7 @@ from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain
 from sme_review_desktop.text.safe_text import rich
 from sme_review_desktop.ui.changes import follow
+from sme_review_desktop.ui.exception_dialog import ExceptionDialog, approve_or_ask
 from sme_review_desktop.ui.messages import show_exception
 
 
@@ -42,6 +45,7 @@ class MeetingWindow(QWidget):
                 get_round(session, round_id).rulebook_id
             ).procedure.decisions
         self.slides: list[Slide] = meeting_slides(store, round_id)
+        self.ask: Callable[[ExceptionDialog], int] | None = None  # tests answer the dialog
         self.index = 0
         font = self.font()
         font.setPointSize(16)
@@ -141,8 +145,11 @@ class MeetingWindow(QWidget):
         figures = "".join(
             f"<tr><td>{rich(k)}</td><td><b>{rich(v)}</b></td></tr>" for k, v in s.figures
         )
-        suggestions = "".join(
-            f"<tr><td>{rich(label)}</td><td>{rich(title)}</td><td><b>{rich(verdict)}</b></td></tr>"
+        # The reviewer's conclusion beside the system's suggestion: the decision follows the
+        # former; an item nobody concluded yet shows 未审核.
+        suggestions = "<tr><td></td><td></td><td>系统建议</td><td>评审结论</td></tr>" + "".join(
+            f"<tr><td>{rich(label)}</td><td>{rich(title)}</td><td>{rich(verdict)}</td>"
+            f"<td><b>{rich(s.conclusions.get(label) or '未审核')}</b></td></tr>"
             for label, title, verdict in s.suggestions
         )
         formal = (
@@ -155,14 +162,28 @@ class MeetingWindow(QWidget):
             f"{'　⚠偏离＞15分' if name in sc.outliers else ''}</td></tr>"
             for name, total in sc.scores.items()
         ) + "".join(f"<tr><td>{rich(name)}</td><td>回避</td></tr>" for name in sc.absent)
-        aggregate = "—" if sc.aggregate is None else f"{sc.aggregate}（第{sc.rank}名）"
+        if sc.aggregate is None:
+            aggregate = "—"
+        elif s.provisional:  # no rank before the expected scores are in
+            aggregate = f"{sc.aggregate}　暂计（{s.progress.label}）"
+        else:
+            aggregate = f"{sc.aggregate}（第{sc.rank}名）"
+        notes = "".join(
+            f"<p><b>⚠{rich(f.label)}</b>：{rich(f.message)}"
+            f"{'（已说明：' + rich(f.explained) + '）' if f.explained else ''}</p>"
+            for f in s.findings
+        )
+        if s.exception:
+            notes += f"<p><b>例外认定</b>：{rich(s.exception)}</p>"
+        elif s.unmet and sc.decision != "approved":
+            notes += "<p>拟认定尚缺：" + "；".join(rich(u) for u in s.unmet) + "</p>"
         self.body.setText(
             "<table width='100%' cellpadding='6'><tr valign='top'>"
             f"<td width='30%'><h3>主要数据</h3><table cellpadding='4'>{figures}</table>"
             f"<h3>形式审查</h3>{formal}</td>"
             f"<td width='40%'><h3>系统建议：{rich(s.overall)}</h3><table cellpadding='3'>{suggestions}</table></td>"
             f"<td width='30%'><h3>专家评分</h3><table cellpadding='4'>{scores or '<tr><td>尚无评分</td></tr>'}</table>"
-            f"<h3>综合得分：{aggregate}</h3></td></tr></table>"
+            f"<h3>综合得分：{aggregate}</h3></td></tr></table>{notes}"
         )
         for value, button in self.buttons.items():
             button.setChecked(sc.decision == value)
@@ -176,6 +197,20 @@ class MeetingWindow(QWidget):
             self.render_buttons()
             return
         try:
+            if decision == "approved":  # the record may refuse: then 例外认定 or nothing
+                approve_or_ask(
+                    self,
+                    self.store,
+                    self.round_id,
+                    self.slide.uscc,
+                    self.slide.platform_name,
+                    reason,
+                    self.actor,
+                    expected_revision=self.slide.scores.decision_revision,
+                    ask=self.ask,
+                )
+                self.render_buttons()
+                return
             decide(
                 self.store,
                 self.round_id,

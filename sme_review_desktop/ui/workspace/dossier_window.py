@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.review import walkthrough as review
+from sme_review_desktop.review.finding_record import round_findings
 from sme_review_desktop.review.walkthrough import LinkInfo, Workspace
 from sme_review_desktop.rules.engine import ItemResult
 from sme_review_desktop.store.atomic import atomic_path
@@ -140,6 +141,7 @@ class DossierWindow(QMainWindow):
         view.addAction(self.measure_dock.toggleViewAction())
         self.measure_dock.toggleViewAction().setText("办法原文 (M)")
         view.addAction("本单位审计记录…").triggered.connect(self.show_audit)
+        view.addAction("比较版本…").triggered.connect(self.show_version_diff)
 
     def _bind_keys(self) -> None:
         self.shortcuts = keys.bind(self)
@@ -151,6 +153,13 @@ class DossierWindow(QMainWindow):
         self.setWindowTitle(f"{visible(ws.platform_name)} — 逐条审核")
         warnings = "".join(
             f"<br><span style='color:#b3261e'>⚠ {rich(w)}</span>" for w in ws.warnings
+        )
+        with self.store.read() as session:  # findings (issue 18): the record's, not this version's
+            found = round_findings(session, ws.round_id, [ws.dossier_id]).get(ws.dossier_id, [])
+        warnings += "".join(
+            f"<br><span style='color:#b3261e'>⚠ <b>{rich(f.label)}</b>：{rich(f.message)}</span>"
+            + (f"（已说明：{rich(f.explained)}）" if f.explained else "")
+            for f in found
         )
         missing = ws.evaluation.missing_materials
         formal = (
@@ -225,6 +234,14 @@ class DossierWindow(QMainWindow):
         from sme_review_desktop.ui.trust.audit_window import AuditWindow
 
         window = AuditWindow(self.store, self.ws.platform_name, self, dossier_id=self.dossier_id)
+        window.show()
+        return window
+
+    def show_version_diff(self) -> QWidget:
+        from sme_review_desktop.ui.workspace.version_diff_dialog import VersionDiffDialog
+
+        ws = self.ws
+        window = VersionDiffDialog(self.store, ws.round_id, ws.uscc, ws.versions, self)
         window.show()
         return window
 

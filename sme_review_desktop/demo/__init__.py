@@ -8,7 +8,7 @@ the real path. Some dossiers pass, others fail for different, named reasons.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -380,8 +380,13 @@ def write_package(
     return pkg
 
 
-def load_demo(store: Store, actor: str = "演示") -> list[int]:
-    """Create the demo rounds in ``store`` and import their dossiers; returns the round ids."""
+def load_demo(store: Store, actor: str = "演示", *, story: bool = False) -> list[int]:
+    """Create the demo rounds in ``store`` and import their dossiers; returns the round ids.
+
+    ``story`` (the app's and ``sme-review demo``'s data set) adds ``demo.story``: an earlier,
+    certified round, reviews, scores and decisions that follow from the record, and a dossier
+    for every finding. Tests build on the bare rounds.
+    """
     plans = [
         (
             "liaocheng-2021",
@@ -401,21 +406,43 @@ def load_demo(store: Store, actor: str = "演示") -> list[int]:
         ),
     ]
     round_ids = []
-    for rulebook_id, name, ref, dossiers, base, region in plans:
-        book = get_rulebook(rulebook_id)
-        rid = create_round(store, rulebook_id, name, ref, actor)
-        with tempfile.TemporaryDirectory(prefix="sme-demo-") as tmp:
-            paths = [write_package(Path(tmp), book, d, base, region) for d in dossiers]
+    with tempfile.TemporaryDirectory(prefix="sme-demo-") as tmp:
+        packages: list[list[Path]] = []
+        for rulebook_id, name, ref, dossiers, base, region in plans:
+            book = get_rulebook(rulebook_id)
+            rid = create_round(store, rulebook_id, name, ref, actor)
+            folder = Path(tmp) / rulebook_id
+            paths = [write_package(folder, book, d, base, region) for d in dossiers]
             for result in import_paths(store, rid, paths, actor):
                 if result.status not in ("imported", "new_version"):
                     raise RuntimeError(f"demo package rejected: {result.errors}")
-        round_ids.append(rid)
+            round_ids.append(rid)
+            packages.append(paths)
+        if story:
+            round_ids += _story(store, round_ids, packages[0], Path(tmp), actor)
     return round_ids
+
+
+def _story(
+    store: Store, round_ids: list[int], lc_packages: list[Path], tmp: Path, actor: str
+) -> list[int]:
+    from sme_review_desktop.demo.story import EARLIER, load_story
+
+    lc_book, xa_book = get_rulebook("liaocheng-2021"), get_rulebook("xian-2018")
+    earlier = [  # as they applied in 2023: every figure met
+        write_package(
+            tmp / "2023", lc_book, replace(LIAOCHENG[n], changes={}), LIAOCHENG_BASE, "371502"
+        )
+        for n in EARLIER
+    ]
+    staff: dict[str, FormValue | None] = {"staff_total": D("10"), "staff_qualified": D("9")}
+    fix = write_package(tmp / "fix", xa_book, replace(XIAN[9], changes=staff), XIAN_BASE, "610113")
+    return load_story(store, round_ids[0], round_ids[1], lc_packages, earlier, fix, actor)
 
 
 def open_demo_store(data_dir: Path) -> Store:
     """The demo data set lives in its own store under ``demo/`` of the data folder."""
     store = open_store(data_dir / "demo")
     if not list_rounds(store):
-        load_demo(store)
+        load_demo(store, story=True)
     return store
