@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from sqlalchemy import update
 
 from sme_review_desktop.cli import main
@@ -33,7 +34,6 @@ from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.register.platforms import revoke
 from sme_review_desktop.rounds import update_settings
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.backups import write_archive
 from sme_review_desktop.store.database import Store
 
@@ -51,7 +51,7 @@ PAYLOAD = Payload(
 @pytest.fixture
 def certified(demo_store: Store) -> Store:
     for row in dossier_summaries(demo_store, 1)[:3]:
-        decide(demo_store, 1, row.uscc, "approved", "符合条件", "组长")
+        approve(demo_store, 1, row.uscc, "符合条件", "组长")
     start_publicity(demo_store, 1, date(2026, 9, 28), "秘书")
     finalize(demo_store, 1, date(2026, 10, 12), "局长")
     return demo_store

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from approval_helpers import approve
 from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
@@ -26,7 +27,6 @@ from sme_review_desktop.exports.notice import listing, write_notice
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.service import finalize, start_publicity
 from sme_review_desktop.rounds import update_settings
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.audit import audit_check_code
 from sme_review_desktop.store.database import Store
 
@@ -37,7 +37,7 @@ EMU_PER_MM = 36000
 @pytest.fixture
 def publicised(demo_store: Store) -> Store:
     for row in dossier_summaries(demo_store, 1)[:3]:
-        decide(demo_store, 1, row.uscc, "approved", "符合条件", "组长")
+        approve(demo_store, 1, row.uscc, "符合条件", "组长")
     update_settings(
         demo_store,
         1,

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -17,7 +18,6 @@ from sme_review_desktop.exports.notice import write_notice
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.holidays import import_holidays
 from sme_review_desktop.publicity.service import start_publicity
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 
 SCHEDULE_2027 = """日期,类型,名称
@@ -38,7 +38,7 @@ def decided(demo_store: Store, tmp_path: Path) -> Store:
     table.write_text(SCHEDULE_2027, encoding="utf-8")
     import_holidays(demo_store, table, "秘书")
     for row in dossier_summaries(demo_store, 1)[:2]:
-        decide(demo_store, 1, row.uscc, "approved", "符合条件", "组长")
+        approve(demo_store, 1, row.uscc, "符合条件", "组长")
     return demo_store
 
 

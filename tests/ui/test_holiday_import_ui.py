@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.publicity.holidays import bureau_days, import_holidays
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui import file_actions
 from sme_review_desktop.ui.main_window import MainWindow
@@ -106,7 +106,7 @@ def test_the_publicity_dialog_writes_both_years_across_the_new_year(
 ) -> None:
     import_holidays(demo_store, _table(tmp_path / "2027.csv"), "秘书")
     for row in dossier_summaries(demo_store, 1)[:2]:
-        decide(demo_store, 1, row.uscc, "approved", "符合条件", "组长")
+        approve(demo_store, 1, row.uscc, "符合条件", "组长")
     dialog = PublicityDialog(demo_store, 1, "秘书")
     qtbot.addWidget(dialog)
     dialog.start.setDate(start)

@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from approval_helpers import approve
 from docx import Document
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
 from sme_review_desktop.exports.certificates import write_certificates
 from sme_review_desktop.overview.dossier_list import dossier_summaries
-from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.ui.main_window import MainWindow
 from sme_review_desktop.ui.publicity_dialog import PublicityDialog
@@ -23,7 +23,7 @@ from sme_review_desktop.ui.verify_dialog import VerifyDialog
 
 def _certify(qtbot: QtBot, store: Store) -> None:
     for r in dossier_summaries(store, 1)[:2]:
-        decide(store, 1, r.uscc, "approved", "符合条件", "组长")
+        approve(store, 1, r.uscc, "符合条件", "组长")
     dialog = PublicityDialog(store, 1, "秘书")
     qtbot.addWidget(dialog)
     dialog.start.setDate(QDate(2026, 9, 28))
