@@ -58,5 +58,6 @@ def test_publicity_in_another_round_does_not_matter(store: Store, tmp_path: Path
     assert _import(store, done, form).status == "imported"
     assert _import(store, open_round, form).status == "imported"
     _publicise(store, done)
-    again = _import(store, open_round, make_form(tmp_path / "v2" / "申报数据表.xlsx"))
+    v2 = make_form(tmp_path / "v2" / "申报数据表.xlsx", total_assets_wan=900)
+    again = _import(store, open_round, v2)
     assert again.status == "new_version"

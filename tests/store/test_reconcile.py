@@ -9,6 +9,7 @@ import sys
 from decimal import Decimal
 
 import pytest
+from approval_helpers import approve
 from sqlalchemy import text
 
 from sme_review_desktop.overview.dossier_list import dossier_summaries
@@ -105,7 +106,7 @@ def test_a_clause_note_updated_by_hand_is_reported(decided: Store) -> None:
 
 def test_a_later_change_through_the_app_is_not_held_against_the_record(decided: Store) -> None:
     rows = dossier_summaries(decided, 1)
-    decide(decided, 1, rows[0].uscc, "approved", "复核后", "秘书")
+    approve(decided, 1, rows[0].uscc, "复核后", "秘书")
     assert check_store(decided).ok
 
 
