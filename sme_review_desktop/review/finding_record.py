@@ -29,6 +29,9 @@ from sme_review_desktop.store.database import Store
 _DECISION_LABELS = {"approved": "拟认定", "rejected": "不予认定", "pool": "纳入培育库"}
 
 
+TWINS_NAMED = 3  # other applicants named per shared file
+
+
 def round_year(rnd: Round) -> int:
     year = rnd.settings.get("year")
     return year if isinstance(year, int) else rnd.reference_date.year
@@ -165,6 +168,10 @@ def _twins(session: Session, rnd: Round, dossier_ids: list[int]) -> dict[int, li
                 continue
             seen.add(app_id)
             out[dossier_id].append(Twin(sha, path, name, uscc, round_name, their_path))
+            # A file many applicants share is a common template: naming the first few says
+            # so, and keeps a province-sized round from pairing every dossier with every other.
+            if len(seen) >= TWINS_NAMED:
+                break
     return out
 
 
