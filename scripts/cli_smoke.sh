@@ -134,7 +134,10 @@ run export certificates --round 1 -o "$OUT/证书.pdf"
 [ "$(head -c 4 "$OUT/证书.pdf")" = "%PDF" ] || fail "证书.pdf is not a PDF"
 if command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null; then
   pdftoppm -png -r 200 -f 1 -l 1 "$OUT/证书.pdf" "$OUT/cert"
-  zbarimg --raw -q "$OUT"/cert-*1.png 2>/dev/null | grep -q "证书编号" ||
+  # The QR code holds a signed payload: read it back and verify it against the register.
+  qr=$(zbarimg --raw -q -Sdisable -Sqrcode.enable "$OUT"/cert-*1.png 2>/dev/null | head -n 1 || true)
+  [ -n "$qr" ] && run certificate verify "$qr" >"$OUT/verify.json" &&
+    grep -q '"valid": true' "$OUT/verify.json" ||
     fail "the certificate's QR code does not read"
   echo "QR code read back"
 else
