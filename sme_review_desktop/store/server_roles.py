@@ -50,6 +50,8 @@ EXPERT_READS = (
     "certificate",  # likewise: whether a dossier they see was certified (public anyway)
     "publicity",  # whether the round's scores are still open (scoring/entry.frozen_reason)
     "holiday_day",
+    "finding_note",  # a finding marked explained, shown with the dossier's findings
+    "verdict_cache",  # derived verdicts (review/verdict_cache), also written when recomputed
     "app_user",
     "alembic_version",
 )
@@ -239,6 +241,7 @@ def setup(store: Store, actor: str) -> list[str]:
             if table != "alembic_version" and table != "app_user":
                 run(text(f"GRANT SELECT ON {_ident(table)} TO sme_expert"))
         run(text("GRANT INSERT, UPDATE, DELETE ON score TO sme_expert"))
+        run(text("GRANT INSERT, UPDATE, DELETE ON verdict_cache TO sme_expert"))
         for seq_table in ("score", "audit_entry"):
             seq = session.scalar(text(f"SELECT pg_get_serial_sequence('{seq_table}', 'id')"))
             if seq:

@@ -345,6 +345,9 @@ def test_staff_decide_and_check_an_expert_may_not_decide(server: Server) -> None
         "approved",
         "--reason",
         "评审合格",
+        # not reviewed here: this tests who may decide, not the approval gate
+        "--override",
+        "服务器角色测试：未逐条审核的例外认定",
     )
     refused = server.cli("expert", *decide)
     assert refused.returncode == 2 and "无权" in refused.stderr
