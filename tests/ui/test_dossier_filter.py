@@ -9,34 +9,10 @@ import random
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
+from summary_rows import summary_rows
 
 from sme_review_desktop.overview.dossier_list import DossierSummary
 from sme_review_desktop.ui.dossier_model import SUMMARY_ROLE, DossierFilterProxy, DossierTableModel
-
-COUNTIES = ("东昌府区", "临清市", "茌平区", "阳谷县", "莘县", "东阿县", "冠县", "高唐县")
-WORDS = ("科创", "物流", "轴承", "电缆", "阿胶", "农业", "文旅", "数字")
-
-
-def _rows(n: int) -> list[DossierSummary]:
-    return [
-        DossierSummary(
-            dossier_id=i,
-            uscc=f"91371500MA{i:08d}",
-            platform_name=f"{COUNTIES[i % 8][:2]}{WORDS[i // 8 % 8]}服务平台{i}",
-            operator_name=f"{WORDS[i % 8]}服务有限公司{i}",
-            county=COUNTIES[i % 8],
-            platform_type="综合类" if i % 3 else "专业类",
-            version=1 + i % 2,
-            missing_materials=() if i % 5 else (3,),
-            suggestion=("unmet", "review", "met")[i % 3],
-            decided_items=i % 11,
-            total_items=10,
-            complete=i % 11 == 10,
-            score=None if i % 4 == 0 else 60 + i % 40,
-            decision=None,
-        )
-        for i in range(n)
-    ]
 
 
 def _shown(proxy: DossierFilterProxy) -> list[int]:
@@ -69,7 +45,7 @@ def _setup(qtbot: QtBot, n: int = 600) -> tuple[DossierTableModel, DossierFilter
     qtbot.addWidget(view)
     view.resize(1000, 500)
     view.show()
-    model.set_rows(_rows(n))
+    model.set_rows(summary_rows(n))
     return model, proxy, view
 
 
@@ -106,7 +82,7 @@ def test_any_sequence_of_filters_shows_exactly_the_rows_that_pass(qtbot: QtBot) 
         if step % 37 == 0:
             proxy.sort(rng.randrange(10), rng.choice(list(Qt.SortOrder)))
         if step % 91 == 0:
-            model.set_rows(_rows(rng.randrange(300, 600)))
+            model.set_rows(summary_rows(rng.randrange(300, 600)))
         view.viewport().repaint()
         expected = _expected(
             model,
