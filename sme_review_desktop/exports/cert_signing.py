@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import os
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from sme_review_desktop.errors import StoreError
-from sme_review_desktop.store.keys import keys_dir
+from sme_review_desktop.store.keys import keys_dir, publish
 
 KEY_FILE = "certificate-ed25519.pem"
 PREFIX = "SMEC1."
@@ -112,28 +109,13 @@ def signing_key(folder: Path) -> Ed25519PrivateKey:
     key = existing_key(folder)
     if key is not None:
         return key
-    home = keys_dir(folder)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
     try:
-        home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = home / f".{KEY_FILE}.{uuid.uuid4().hex}.part"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, pem)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, key_path(folder))  # fails if another process was first: use theirs
-        except FileExistsError:
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        publish(key_path(folder), pem)
     except OSError as exc:
         raise StoreError(f"无法创建证书签名密钥 {key_path(folder)}：{exc.strerror or exc}") from exc
     key = existing_key(folder)

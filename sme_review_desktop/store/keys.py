@@ -28,6 +28,28 @@ def key_path(folder: Path, name: str) -> Path:
     return keys_dir(folder) / f"{name}.key"
 
 
+def publish(path: Path, data: bytes) -> None:
+    """Write a new key file whole (0600, in a 0700 folder) to a private temporary file and link
+    it into place: a reader never sees half a key, and of two processes creating it at once the
+    second keeps the first one's (its own is dropped). Raises OSError."""
+    home = path.parent
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = home / f".{path.name}.{uuid.uuid4().hex}.part"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)  # fails if another process was first: use theirs
+    except FileExistsError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
 def existing_secret(folder: Path, name: str) -> bytes | None:
     """The key if it exists (read-only commands never create one)."""
     try:
@@ -54,23 +76,8 @@ def secret(folder: Path, name: str) -> bytes:
     key = existing_secret(folder, name)
     if key is not None:
         return key
-    home = keys_dir(folder)
     try:
-        home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = home / f".{name}.{uuid.uuid4().hex}.part"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, secrets.token_hex(KEY_BYTES).encode("ascii"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, key_path(folder, name))  # fails if another process was first
-        except FileExistsError:
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        publish(key_path(folder, name), secrets.token_hex(KEY_BYTES).encode("ascii"))
     except OSError as exc:
         raise StoreError(
             f"无法创建密钥文件 {key_path(folder, name)}：{exc.strerror or exc}"
