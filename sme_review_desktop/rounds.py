@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.errors import NotFound, UserError
-from sme_review_desktop.models import Dossier, Round, RulebookRecord
+from sme_review_desktop.models import Applicant, Dossier, Round, RulebookRecord
 from sme_review_desktop.rules.rulebook import Rulebook, get_rulebook
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.database import Store
@@ -175,3 +175,16 @@ def update_settings(
             after=visible_settings(rnd.settings),
         )
         return visible_settings(rnd.settings)
+
+
+def find_dossier(session: Session, round_id: int, uscc: str) -> Dossier:
+    """The round's dossier of the applicant with this code (NotFound naming round and code)."""
+    get_round(session, round_id)
+    dossier = session.scalars(
+        select(Dossier)
+        .join(Applicant, Applicant.id == Dossier.applicant_id)
+        .where(Dossier.round_id == round_id, Applicant.uscc == uscc.strip().upper())
+    ).first()
+    if dossier is None:
+        raise NotFound(f"批次 {round_id} 中没有统一社会信用代码为“{uscc}”的申报材料。")
+    return dossier

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sme_review_desktop.review.conclusions import find_round_dossier
 from sme_review_desktop.review.walkthrough import load_workspace, set_decision
+from sme_review_desktop.rounds import find_dossier
 from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.store.database import Store
 
@@ -20,7 +20,7 @@ def review_all(
     """Conclude every clause of the newest version nobody concluded yet (default 符合); the
     reviewer's earlier ticks stay."""
     with store.read() as session:
-        dossier_id = find_round_dossier(session, round_id, uscc).id
+        dossier_id = find_dossier(session, round_id, uscc).id
     ws = load_workspace(store, dossier_id)
     for item in ws.items():
         for part in item.parts:

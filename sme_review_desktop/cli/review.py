@@ -44,13 +44,14 @@ def cmd_review_set(args: argparse.Namespace) -> int:
 
 
 def cmd_review_show(args: argparse.Namespace) -> int:
-    from sme_review_desktop.review.conclusions import find_round_dossier, item_states
+    from sme_review_desktop.review.conclusions import item_states
     from sme_review_desktop.review.finding_record import dossier_findings
+    from sme_review_desktop.rounds import find_dossier
 
     store = open_store(args)
     version, states = item_states(store, args.round, args.uscc)
     with store.read() as session:
-        found = dossier_findings(session, find_round_dossier(session, args.round, args.uscc))
+        found = dossier_findings(session, find_dossier(session, args.round, args.uscc))
     payload = {
         "uscc": args.uscc.strip().upper(),
         "version": version,

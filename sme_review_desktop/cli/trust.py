@@ -58,7 +58,7 @@ def cmd_correct_score(args: argparse.Namespace) -> int:
 
 
 def _audit_rows(args: argparse.Namespace) -> list[Any]:
-    from sme_review_desktop.scoring.experts import find_dossier
+    from sme_review_desktop.rounds import find_dossier
     from sme_review_desktop.store.audit_view import audit_rows
 
     with open_store(args).read() as session:

@@ -12,8 +12,8 @@ from sme_review_desktop.exports.docx_render import write_parts
 from sme_review_desktop.exports.gov_parts import Blank, Para, Part, Table, Title
 from sme_review_desktop.exports.review_report import load_outcome
 from sme_review_desktop.review.walkthrough import DECISIONS, Workspace, load_workspace
+from sme_review_desktop.rounds import find_dossier
 from sme_review_desktop.scoring.decisions import DECISION_LABELS
-from sme_review_desktop.scoring.experts import find_dossier
 from sme_review_desktop.store.audit import audit_check_code
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.text.numbers import plain

@@ -17,9 +17,10 @@ from sme_review_desktop.publicity.service import get_publicity
 from sme_review_desktop.review.finding_record import round_findings
 from sme_review_desktop.review.findings import Finding
 from sme_review_desktop.review.walkthrough import DECISIONS, Workspace, load_workspace
+from sme_review_desktop.rounds import find_dossier
 from sme_review_desktop.scoring.approval import round_exceptions
 from sme_review_desktop.scoring.decisions import DECISION_LABELS
-from sme_review_desktop.scoring.experts import expert_names, find_dossier
+from sme_review_desktop.scoring.experts import expert_names
 from sme_review_desktop.scoring.summary import DossierScores, score_summary
 from sme_review_desktop.store.atomic import atomic_path
 from sme_review_desktop.store.database import Store

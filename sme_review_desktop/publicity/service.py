@@ -195,7 +195,7 @@ def add_objection(
     outcome: str = "",
     upheld: bool | None = None,
 ) -> int:
-    from sme_review_desktop.scoring.experts import find_dossier
+    from sme_review_desktop.rounds import find_dossier
 
     if not content.strip():
         raise PublicityError("异议内容不能为空。")

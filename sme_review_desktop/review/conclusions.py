@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.errors import NotFound, UserError
-from sme_review_desktop.models import Applicant, ConditionCheck, Dossier, DossierVersion
+from sme_review_desktop.models import ConditionCheck, Dossier, DossierVersion
 from sme_review_desktop.models.base import utcnow
 from sme_review_desktop.review.evaluation import evaluate_version
 from sme_review_desktop.review.walkthrough import ReviewLocked
-from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rounds import find_dossier, get_round
 from sme_review_desktop.rules.engine import ItemResult
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store import audit
@@ -33,18 +33,6 @@ def parse_item(text: str) -> tuple[int, int]:
     if not match:
         raise UserError(f"条目应写成“条.项”，如 7.1 表示第七条（一）：{text}")
     return int(match.group(1)), int(match.group(2))
-
-
-def find_round_dossier(session: Session, round_id: int, uscc: str) -> Dossier:
-    get_round(session, round_id)
-    dossier = session.scalars(
-        select(Dossier)
-        .join(Applicant, Applicant.id == Dossier.applicant_id)
-        .where(Dossier.round_id == round_id, Applicant.uscc == uscc.strip().upper())
-    ).first()
-    if dossier is None:
-        raise NotFound(f"批次 {round_id} 中没有统一社会信用代码为“{uscc}”的申报材料。")
-    return dossier
 
 
 def _newest_items(session: Session, dossier: Dossier) -> tuple[int, list[ItemResult]]:
@@ -76,7 +64,7 @@ def set_item_conclusion(
     decision = CONCLUSIONS[conclusion]
     article, number = parse_item(item_text)
     with store.write() as session:
-        dossier = find_round_dossier(session, round_id, uscc)
+        dossier = find_dossier(session, round_id, uscc)
         if dossier.round.locked_at is not None:
             raise ReviewLocked("该批次已锁定，审核结论不能再修改；如需更正请走“更正”流程。")
         if dossier.review_complete_at is not None:
@@ -153,7 +141,7 @@ class ItemState:
 def item_states(store: Store, round_id: int, uscc: str) -> tuple[int, list[ItemState]]:
     """The newest version's items with the app's suggestion and the reviewer's conclusion."""
     with store.read() as session:
-        dossier = find_round_dossier(session, round_id, uscc)
+        dossier = find_dossier(session, round_id, uscc)
         version, items = _newest_items(session, dossier)
         checks = {
             (c.article, c.item, c.part): c

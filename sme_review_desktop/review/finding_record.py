@@ -21,7 +21,7 @@ from sme_review_desktop.models import (
 )
 from sme_review_desktop.review import findings as rules
 from sme_review_desktop.review.findings import Finding, Holding, Revocation, Twin
-from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rounds import find_dossier, get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.database import Store
@@ -183,13 +183,7 @@ def explain_finding(
     if not note:
         raise UserError("请写明说明，例如“同为市局下发的统一模板”。")
     with store.write() as session:
-        dossier = session.scalars(
-            select(Dossier)
-            .join(Applicant, Applicant.id == Dossier.applicant_id)
-            .where(Dossier.round_id == round_id, Applicant.uscc == uscc.strip().upper())
-        ).first()
-        if dossier is None:
-            raise NotFound(f"批次 {round_id} 中没有统一社会信用代码为“{uscc}”的申报材料。")
+        dossier = find_dossier(session, round_id, uscc)
         current = [
             f
             for f in dossier_findings(session, dossier)

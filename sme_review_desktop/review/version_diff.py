@@ -9,9 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from sme_review_desktop.errors import NotFound, UserError
 from sme_review_desktop.models import DossierVersion, EvidenceFile
-from sme_review_desktop.review.conclusions import find_round_dossier
 from sme_review_desktop.review.evaluation import evaluate_version
-from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rounds import find_dossier, get_round
 from sme_review_desktop.rules.fields import field_catalogue
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.store.database import Store
@@ -46,7 +45,7 @@ def diff_versions(
 ) -> VersionDiff:
     """What changed from version ``from_n`` to ``to_n`` (default: the last two)."""
     with store.read() as session:
-        dossier = find_round_dossier(session, round_id, uscc)
+        dossier = find_dossier(session, round_id, uscc)
         versions = {
             v.number: v
             for v in session.scalars(

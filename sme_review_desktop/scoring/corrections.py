@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sme_review_desktop.models import Certificate, Decision, Round
-from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rounds import find_dossier, get_round
 from sme_review_desktop.scoring.decisions import DECISION_LABELS, check_decision, write_decision
 from sme_review_desktop.scoring.entry import apply_scores, frozen_reason
-from sme_review_desktop.scoring.experts import find_dossier, find_expert
+from sme_review_desktop.scoring.experts import find_expert
 from sme_review_desktop.scoring.scheme import ScoringError
 from sme_review_desktop.store.database import Store
 

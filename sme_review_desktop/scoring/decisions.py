@@ -11,11 +11,10 @@ from sme_review_desktop.models import (
     Round,
 )
 from sme_review_desktop.models.base import utcnow
-from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rounds import find_dossier, get_round
 from sme_review_desktop.rules.rulebook import get_rulebook
 from sme_review_desktop.scoring.approval import check_approval
 from sme_review_desktop.scoring.entry import check_open
-from sme_review_desktop.scoring.experts import find_dossier
 from sme_review_desktop.scoring.scheme import ScoringError
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.concurrency import refuse_stale

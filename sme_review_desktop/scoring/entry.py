@@ -17,8 +17,8 @@ from sme_review_desktop.models import (
     Round,
     Score,
 )
-from sme_review_desktop.rounds import get_round
-from sme_review_desktop.scoring.experts import conflicted_dossiers, find_dossier, find_expert
+from sme_review_desktop.rounds import find_dossier, get_round
+from sme_review_desktop.scoring.experts import conflicted_dossiers, find_expert
 from sme_review_desktop.scoring.scheme import CriterionSpec, ScoringError, ensure_scheme
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.concurrency import refuse_stale

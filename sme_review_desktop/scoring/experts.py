@@ -15,7 +15,7 @@ from sme_review_desktop.models import (
     Expert,
     Score,
 )
-from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rounds import find_dossier, get_round
 from sme_review_desktop.scoring.scheme import ScoringError, ensure_scheme
 from sme_review_desktop.store import audit
 from sme_review_desktop.store.database import Store
@@ -55,17 +55,6 @@ def find_expert(session: Session, round_id: int, name: str) -> Expert:
     if expert is None:
         raise NotFound(f"本批次没有名为“{name}”的专家。")
     return expert
-
-
-def find_dossier(session: Session, round_id: int, uscc: str) -> Dossier:
-    dossier = session.scalars(
-        select(Dossier)
-        .join(Applicant)
-        .where(Dossier.round_id == round_id, Applicant.uscc == uscc.strip().upper())
-    ).first()
-    if dossier is None:
-        raise NotFound(f"本批次没有统一社会信用代码为 {uscc} 的申报材料。")
-    return dossier
 
 
 def declare_conflict(

@@ -28,9 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sme_review_desktop.errors import UserError
 from sme_review_desktop.models.base import utcnow
-from sme_review_desktop.rounds import get_round
+from sme_review_desktop.rounds import find_dossier, get_round
 from sme_review_desktop.scoring.entry import apply_scores, check_open, expert_grid
-from sme_review_desktop.scoring.experts import find_dossier, find_expert
+from sme_review_desktop.scoring.experts import find_expert
 from sme_review_desktop.scoring.scheme import ScoringError
 from sme_review_desktop.scoring.sheet_issues import (
     OlderSheet,

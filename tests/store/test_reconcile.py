@@ -14,9 +14,10 @@ from sqlalchemy import text
 
 from sme_review_desktop.overview.dossier_list import dossier_summaries
 from sme_review_desktop.review.walkthrough import set_decision, set_note
+from sme_review_desktop.rounds import find_dossier
 from sme_review_desktop.scoring.decisions import decide
 from sme_review_desktop.scoring.entry import enter_scores
-from sme_review_desktop.scoring.experts import add_expert, find_dossier
+from sme_review_desktop.scoring.experts import add_expert
 from sme_review_desktop.scoring.scheme import ensure_scheme
 from sme_review_desktop.store.database import Store
 from sme_review_desktop.store.integrity import check_store
